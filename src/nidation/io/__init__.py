@@ -1,0 +1,1 @@
+"""Reading and writing cases and results: case files (JSON/YAML), FHIR, tables."""
