@@ -166,9 +166,12 @@ def _load_json(text: str) -> Any:
 
 def _position(text: str, line: int, column: int, why: str) -> Problem:
     """A syntax problem at 1-based ``line``/``column``, showing the text found there."""
-    lines = text.splitlines() or [""]
-    here = lines[min(line, len(lines)) - 1][max(column - 1, 0) :].strip()
-    shown = Shown(repr(here[:30]) if here else "(end of line)")
+    lines = text.splitlines()
+    if line > len(lines):
+        shown = Shown("(end of file)")
+    else:
+        here = lines[line - 1][max(column - 1, 0) :].strip()
+        shown = Shown(repr(here[:30]) if here else "(end of line)")
     return Problem(f"line {line}, column {column}", shown, why, _FIX_SYNTAX)
 
 
