@@ -1,0 +1,9 @@
+# Shared by the set-up scripts: make sure uv (pinned) is present and the locked environment synced.
+set -euo pipefail
+export UV_PYTHON_DOWNLOADS=never
+export UV_PYTHON="${UV_PYTHON:-python3.11}"
+if ! command -v uv >/dev/null 2>&1; then
+  python3 -m pip install --quiet "uv==0.13.9"
+fi
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+uv sync --locked --all-extras --group dev --quiet

@@ -1,0 +1,86 @@
+"""Run a compiled plan on the embedded backend (DuckDB): bind the fact tables, execute the
+precompiled SQL, return the long result table and the derived views."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from nidation.engine.facts_schema import SCHEMAS
+from nidation.engine.plan import Plan
+from nidation.engine.sources import KB_PREFIX
+from nidation.errors import BackendError
+
+RESULT_SCHEMA = pa.schema(
+    [
+        pa.field("patient_id", pa.string(), nullable=False),
+        pa.field("rule_id", pa.string(), nullable=False),
+        pa.field("status", pa.string(), nullable=False),
+        pa.field("evidence_num", pa.map_(pa.string(), pa.float64())),
+        pa.field("evidence_text", pa.map_(pa.string(), pa.string())),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """Rule results (one row per patient × rule) and the derived per-record views."""
+
+    results: pa.Table
+    views: dict[str, pa.Table]
+
+
+def bind_tables(tables: Mapping[str, pa.Table], *, today: date) -> dict[str, pa.Table]:
+    """Every fact table the plan reads, conformed to its schema (absent ones empty), with the
+    patients' missing as-of dates set to ``today``."""
+    bound: dict[str, pa.Table] = {}
+    for name, schema in SCHEMAS.items():
+        table = tables.get(name)
+        if table is None:
+            bound[name] = schema.empty_table()
+            continue
+        try:
+            bound[name] = table.select(schema.names).cast(schema)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+            raise BackendError(f"fact table {name!r} does not match its schema: {exc}") from exc
+    patients = bound["patients"]
+    as_of = pc.fill_null(patients.column("as_of"), pa.scalar(today, pa.date32()))
+    bound["patients"] = patients.set_column(
+        patients.schema.get_field_index("as_of"), "as_of", as_of
+    )
+    return bound
+
+
+class DuckDBRunner:
+    """Executes a plan in an in-process DuckDB database. Safe to share between threads."""
+
+    dialect = "duckdb"
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._sql = plan.sql(self.dialect)
+        self._view_sql = plan.view_sql(self.dialect)
+        self._kb_tables = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
+        self._con = duckdb.connect(":memory:")
+        self._lock = threading.Lock()
+
+    def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
+        bound = bind_tables(tables, today=today)
+        with self._lock:
+            cursor = self._con.cursor()
+        try:
+            for name, table in {**self._kb_tables, **bound}.items():
+                cursor.register(name, table)
+            results = cursor.execute(self._sql).to_arrow_table()
+            views = {n: cursor.execute(q).to_arrow_table() for n, q in self._view_sql.items()}
+        except duckdb.Error as exc:
+            raise BackendError(f"DuckDB failed to run the rule plan: {exc}") from exc
+        finally:
+            cursor.close()
+        return RunOutput(results=results.cast(RESULT_SCHEMA), views=views)

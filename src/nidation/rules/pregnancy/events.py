@@ -1,0 +1,72 @@
+"""Classify every pregnancy event by its outcome, gestational age and ultrasound findings.
+
+Categories (ESHRE 2015 terminology; Sydney 2006 / ACR-EULAR 2023 age bands; the cut-off
+weeks are knowledge values):
+
+* ``non_visualised_loss`` — hCG-confirmed, never located by ultrasound (biochemical loss,
+  resolved or treated pregnancy of unknown location);
+* ``early_loss`` — miscarriage before ``pregnancy.early_loss_max_weeks`` ((pre)embryonic);
+* ``first_trimester_loss`` — miscarriage from there to ``pregnancy.first_trimester_max_weeks``;
+* ``second_trimester_loss`` — miscarriage from there to ``rpl.upper_gestation_weeks``;
+* ``miscarriage_gestation_unknown`` — a miscarriage whose gestational age was not recorded;
+* ``fetal_death_beyond_window`` — recorded as a miscarriage at or after the upper limit;
+* ``stillbirth``, ``live_birth``, ``ongoing``, ``ectopic``, ``molar``, ``termination``.
+
+Each event also says whether it counts for each definition, as true / false / null (null:
+cannot tell from the record, e.g. first trimester when the week is unknown).
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from nidation.engine.sources import Facts
+from nidation.knowledge import Knowledge
+
+LOSS_OUTCOMES = ("biochemical_loss", "pregnancy_of_unknown_location", "miscarriage")
+
+
+def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
+    """One row per pregnancy: its category and whether it counts for each RPL definition."""
+    p = facts.pregnancies
+    early = kb.value("pregnancy.early_loss_max_weeks")
+    first = kb.value("pregnancy.first_trimester_max_weeks")
+    upper = kb.value("rpl.upper_gestation_weeks")
+    viability = kb.value("pregnancy.viability_weeks")
+    weeks = p.gestational_age_weeks.cast("float64") + p.gestational_age_days.fill_null(0) / 7.0
+    not_seen = p.outcome.isin(("biochemical_loss", "pregnancy_of_unknown_location")) | (
+        (p.outcome == "miscarriage") & (p.intrauterine_sac_seen == False)  # noqa: E712
+    )
+    miscarriage = (p.outcome == "miscarriage") & ~not_seen
+    category = ibis.cases(
+        (not_seen, "non_visualised_loss"),
+        (miscarriage & weeks.isnull(), "miscarriage_gestation_unknown"),
+        (miscarriage & (weeks < early), "early_loss"),
+        (miscarriage & (weeks < first), "first_trimester_loss"),
+        (miscarriage & (weeks < upper), "second_trimester_loss"),
+        (miscarriage, "fetal_death_beyond_window"),
+        else_=p.outcome,
+    )
+    within_window = weeks.isnull() | (weeks < upper)
+    first_trimester = ibis.ifelse(weeks.isnull(), ibis.null("boolean"), weeks < first)
+    second_trimester = ibis.ifelse(
+        weeks.isnull(), ibis.null("boolean"), (weeks >= first) & (weeks < upper)
+    )
+    beyond_viability = (p.outcome.isin(("live_birth", "stillbirth"))) & (
+        weeks.isnull() | (weeks >= viability)
+    )
+    return p.select(
+        "patient_id",
+        pregnancy_id=p.id,
+        seq=p.seq,
+        end_date=p.end_date,
+        outcome=p.outcome,
+        gestational_weeks=weeks,
+        category=category,
+        counts_eshre=(not_seen | miscarriage) & within_window,
+        counts_asrm=miscarriage & within_window,
+        counts_rcog_first_trimester=ibis.ifelse(miscarriage, first_trimester, False),
+        counts_rcog_second_trimester=ibis.ifelse(miscarriage, second_trimester, False),
+        beyond_viability=beyond_viability,
+    )

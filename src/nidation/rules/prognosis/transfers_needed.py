@@ -1,0 +1,81 @@
+"""How many more transfers would bring the cumulative chance to the RIF threshold."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from nidation.engine.registry import rule
+from nidation.engine.sources import Facts
+from nidation.engine.status import ESTIMATED, NOT_ASSESSED
+from nidation.engine.vocabulary import age_now
+from nidation.knowledge import Knowledge
+from nidation.rules.rif.chances import embryo_chance
+from nidation.rules.rif.eshre import failed_transfer_summary
+
+
+def _needed(current: ir.FloatingValue, p: ir.FloatingValue, threshold: float) -> ir.Value:
+    """Smallest n with 1 − (1 − current)(1 − p)ⁿ ≥ threshold."""
+    n = ((1 - threshold) / (1 - current)).ln() / (1 - p).ln()
+    return ibis.ifelse(current >= threshold, 0, n.ceil().cast("int64"))
+
+
+@rule(
+    id="PRED-RIF-001",
+    name="transfers-to-rif-threshold",
+    kind="prediction",
+    implements=["eshre-rif-2023/rif-definition"],
+    uses=[
+        "rif.eshre_cumulative_threshold_fraction",
+        "rif.eshre_operator",
+        "table:embryo_implantation",
+    ],
+    because={
+        ESTIMATED: "Cumulative chance so far {cumulative_chance:.0%}. At her age today, "
+        "{euploid_transfers_needed} more single euploid blastocyst transfer(s) (p = "
+        "{p_euploid:.0%} each) or {untested_transfers_needed} untested blastocyst transfer(s) "
+        "(p = {p_untested:.0%}) would reach the {threshold:.0%} threshold",
+        NOT_ASSESSED: "Needs her age and a known chance for every embryo already transferred",
+    },
+)
+def transfers_to_threshold(facts: Facts, kb: Knowledge) -> ir.Table:
+    """More single-embryo transfers needed to reach the RIF threshold.
+
+    ## What it decides
+    From the cumulative chance of her failed transfers so far (as in RIF-DEF-001), the
+    number of further single blastocyst transfers — euploid, or untested — at her current
+    age that would take the cumulative predicted chance to
+    ``rif.eshre_cumulative_threshold_fraction``; 0 when it is already reached.
+
+    ## Why it matters
+    Tells the couple how far they are from the point where ESHRE suggests investigating.
+
+    ## Not assessed when
+    Her age is unknown, the table has no rate for her age, or an earlier embryo's chance
+    is unknown.
+
+    ## Example
+    Two failed untested blastocysts at 0.30 each (51 %), next euploid p 0.58: 1 more.
+    """
+    threshold = kb.value("rif.eshre_cumulative_threshold_fraction")
+    s = failed_transfer_summary(facts, kb)
+    p = facts.patients
+    a = p.select("patient_id", age=age_now(p))
+    eu = embryo_chance(
+        a, facts, age=a.age, stage=ibis.literal("blastocyst"), pgt_a=ibis.literal("euploid")
+    ).select("patient_id", p_euploid="p_implant")
+    un = embryo_chance(
+        a, facts, age=a.age, stage=ibis.literal("blastocyst"), pgt_a=ibis.literal("untested")
+    ).select("patient_id", p_untested="p_implant")
+    j = s.join(eu, "patient_id").join(un, "patient_id")
+    ok = (j.embryos_without_chance == 0) & j.p_euploid.notnull() & j.p_untested.notnull()
+    return j.select(
+        "patient_id",
+        "cumulative_chance",
+        "p_euploid",
+        "p_untested",
+        euploid_transfers_needed=_needed(j.cumulative_chance, j.p_euploid, threshold),
+        untested_transfers_needed=_needed(j.cumulative_chance, j.p_untested, threshold),
+        threshold=ibis.literal(threshold),
+        status=ibis.ifelse(ok, ESTIMATED, NOT_ASSESSED),
+    )
