@@ -47,8 +47,6 @@ def loss_counts(facts: Facts, kb: Knowledge) -> ir.Table:
     uses=[
         "rpl.eshre_min_losses",
         "rpl.upper_gestation_weeks",
-        "pregnancy.first_trimester_max_weeks",
-        "pregnancy.early_loss_max_weeks",
     ],
     because={
         MET: "{eshre_losses} pregnancy losses counted ({non_visualised_losses} non-visualised); "
