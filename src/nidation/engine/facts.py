@@ -31,6 +31,7 @@ from nidation.domain import Case, LabCatalogue, UnitProblem
 from nidation.domain.patient import Karyotype
 from nidation.engine.facts_cases import tables_to_cases
 from nidation.engine.facts_check import read_parquet, validate_tables, write_parquet
+from nidation.engine.facts_gc import gc_paused
 from nidation.engine.facts_schema import FIELDS, SCHEMAS
 from nidation.errors import InputError, Problem
 
@@ -186,13 +187,22 @@ def _collect(
     return rows
 
 
+_STRUCTS = {name: pa.struct(list(schema)) for name, schema in SCHEMAS.items()}
+_EMPTY = {name: schema.empty_table() for name, schema in SCHEMAS.items()}  # immutable; reused
+
+
 def _table(name: str, rows: list[tuple[Any, ...]]) -> pa.Table:
-    schema = SCHEMAS[name]
     if not rows:
-        return schema.empty_table()
-    columns = zip(*rows, strict=True)
-    arrays = [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)]
-    return pa.Table.from_arrays(arrays, schema=schema)
+        return _EMPTY[name]
+    try:
+        # One conversion per table (rows as struct values), then split into columns.
+        struct = pa.array(rows, type=_STRUCTS[name])
+    except (pa.ArrowException, OverflowError) as exc:
+        problem = Problem(
+            name, None, f"cannot be stored in its schema ({exc})", "Check the values' size"
+        )
+        raise InputError([problem]) from None
+    return pa.Table.from_arrays(struct.flatten(), schema=SCHEMAS[name])
 
 
 def cases_to_tables(
@@ -206,8 +216,9 @@ def cases_to_tables(
     the same id and embryos (the tables could not tell whose embryos are whose).
     """
     catalogue = knowledge.labs if knowledge is not None else None
-    rows = _collect(cases, catalogue, single=False)
-    return {name: _table(name, rows[name]) for name in SCHEMAS}
+    with gc_paused():
+        rows = _collect(cases, catalogue, single=False)
+        return {name: _table(name, rows[name]) for name in SCHEMAS}
 
 
 def case_to_tables(case: Case, *, knowledge: HasLabCatalogue | None = None) -> dict[str, pa.Table]:

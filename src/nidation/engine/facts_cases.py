@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from nidation.domain import Case, ValidationContext, parse_case
 from nidation.domain.parse import problem_of
 from nidation.engine.facts_check import check_tables, conform
+from nidation.engine.facts_gc import gc_paused
 from nidation.engine.facts_schema import FIELDS
 from nidation.errors import InputError, Problem
 
@@ -187,6 +188,11 @@ def tables_to_cases(
     problems = check_tables(tables, derived_optional=True)
     if problems:
         raise InputError(problems)
+    with gc_paused():
+        return _rebuild(tables, context)
+
+
+def _rebuild(tables: Mapping[str, pa.Table], context: ValidationContext | None) -> list[Case]:
     t = {name: conform(tables[name], name) for name in FIELDS}
     pids: list[str] = t["patients"]["patient_id"].to_pylist()
     index = {pid: i for i, pid in enumerate(pids)}
@@ -194,7 +200,7 @@ def tables_to_cases(
     embryos, embryo_cycle_ids = _embryos(t["embryos"], index)
     columns = {c: t["patients"][c].to_pylist() for c in t["patients"].column_names}
     cases: list[Case] = []
-    problems = []
+    problems: list[Problem] = []
     for i, pid in enumerate(pids):
         where = _Where(pid, i)
         data = _case_data({c: v[i] for c, v in columns.items()}, where, problems)
