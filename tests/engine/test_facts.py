@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+from pydantic import BaseModel
 
 from nidation.domain import (
     Allergy,
@@ -276,7 +277,7 @@ def test_every_table_has_its_schema_and_every_domain_field_a_column() -> None:
     for name, table in tables.items():
         assert table.schema.equals(SCHEMAS[name]), name
         assert not SCHEMAS[name].field("patient_id").nullable
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "pregnancies": Pregnancy,
         "cycles": Cycle,
         "embryos": Embryo,

@@ -187,9 +187,18 @@ def derive_transfer_embryos(transfers: pa.Table) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=SCHEMAS["transfer_embryos"])
 
 
-def conform(table: pa.Table, name: str) -> pa.Table:
-    """Select the schema's columns in order and cast them to its exact types."""
-    schema = SCHEMAS[name]
+_LOOSE = {
+    name: pa.schema([field.with_nullable(True) for field in schema])
+    for name, schema in SCHEMAS.items()
+}
+
+
+def conform(table: pa.Table, name: str, *, strict: bool = True) -> pa.Table:
+    """Select the schema's columns in order and cast them to its exact types.
+
+    ``strict=False`` leaves every column nullable (for tables whose keys are not yet checked).
+    """
+    schema = SCHEMAS[name] if strict else _LOOSE[name]
     return table.select(schema.names).cast(schema)
 
 
@@ -209,20 +218,28 @@ def check_tables(tables: Mapping[str, pa.Table], *, derived_optional: bool) -> l
             )
     if problems:
         return problems
-    conformed = {name: conform(table, name) for name, table in tables.items()}
+    conformed = {name: conform(table, name, strict=False) for name, table in tables.items()}
     problems = _row_problems(conformed)
     if not problems and "transfer_embryos" in conformed:
         problems += _derived_problems(conformed)
     return problems
 
 
+def _same_rows(a: pa.Table, b: pa.Table) -> bool:
+    return a.num_rows == b.num_rows and all(
+        x.equals(y) for x, y in zip(a.columns, b.columns, strict=True)
+    )
+
+
 def _derived_problems(tables: Mapping[str, pa.Table]) -> list[Problem]:
     derived = derive_transfer_embryos(tables["transfers"])
     given = tables["transfer_embryos"]
-    if given.equals(derived):
+    if _same_rows(given, derived):
         return []
     keys = [(c, "ascending") for c in ("patient_id", "transfer_id", "position")]
-    if given.num_rows == derived.num_rows and given.sort_by(keys).equals(derived.sort_by(keys)):
+    if given.num_rows == derived.num_rows and _same_rows(
+        given.sort_by(keys), derived.sort_by(keys)
+    ):
         return []
     return [
         Problem(
@@ -266,7 +283,7 @@ def _read_one(root: Path, name: str) -> tuple[pa.Table | None, list[Problem]]:
         problems = _schema_problems(name, pq.read_schema(file), _in_file)
         if problems:
             return None, problems
-        return conform(pq.read_table(file, columns=SCHEMAS[name].names), name), []
+        return conform(pq.read_table(file, columns=SCHEMAS[name].names), name, strict=False), []
     except (pa.ArrowException, OSError) as exc:
         why = f"not a readable Parquet file of this table ({type(exc).__name__})"
         return None, [Problem(where, None, why, "Write the file again")]
@@ -293,4 +310,4 @@ def read_parquet(directory: str | Path) -> dict[str, pa.Table]:
     problems = validate_tables(tables)
     if problems:
         raise InputError(problems, source=str(root))
-    return {name: tables[name] for name in SCHEMAS}
+    return {name: conform(tables[name], name) for name in SCHEMAS}
