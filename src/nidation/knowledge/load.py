@@ -112,7 +112,7 @@ def keyed(
     """Build ``model`` for every entry of ``[section.<key>]``, the key filled into ``key_field``."""
     result: dict[str, M] = {}
     for key, entry in table_of(document, section, file=file).items():
-        label = f"{section}.{key}"
+        label = key if key.startswith(f"{section}.") else f"{section}.{key}"
         if not isinstance(entry, dict):
             raise fail(file, label, "", "must be a table of fields")
         if key_field in entry and entry[key_field] != key:
@@ -133,7 +133,9 @@ def _tables(root: Traversable) -> dict[str, LookupTable]:
         csv_node = folder.joinpath(str(csv_name))
         if not csv_node.is_file():
             raise fail(file, "table", "csv", f"{csv_name!r} does not exist")
-        table = parse_table(sidecar, csv_node.read_text(encoding="utf-8"), file=f"tables/{csv_name}")
+        table = parse_table(
+            sidecar, csv_node.read_text(encoding="utf-8"), file=f"tables/{csv_name}"
+        )
         if table.name in tables:
             raise fail(file, "table", "name", f"table {table.name!r} is defined twice")
         tables[table.name] = table
@@ -189,8 +191,13 @@ def cross_check(kb: Knowledge) -> None:
 
 def _resolves(kb: Knowledge, source: str, file: str, entry: str) -> None:
     if source not in kb.sources:
-        raise fail(file, entry, "source", f"{source!r} is not a key in sources.toml",
-                   "Declare the source or fix the key")
+        raise fail(
+            file,
+            entry,
+            "source",
+            f"{source!r} is not a key in sources.toml",
+            "Declare the source or fix the key",
+        )
 
 
 def _check_loinc(kb: Knowledge) -> None:

@@ -70,7 +70,7 @@ class Source(_Frozen):
 
 
 class Recommendation(_Provenance):
-    """A statement from a source, in our own words, with its grade exactly as the source gives it."""
+    """A source's statement in our own words, with its grade exactly as the source gives it."""
 
     id: NonEmpty
     kind: Literal[
@@ -180,7 +180,7 @@ class ValueSet(_Frozen):
     entries: tuple[ValueSetEntry, ...]
     unverified: tuple[UnverifiedCodes, ...] = ()
 
-    def keys(self) -> frozenset[str]:  # type: ignore[override]
+    def keys(self) -> frozenset[str]:
         return frozenset(e.key for e in self.entries)
 
     def codes_for(self, key: str) -> tuple[ValueSetEntry, ...]:

@@ -57,8 +57,13 @@ def overlay_slug(name: str) -> str:
 def apply_overlay(base: Knowledge, path: pathlib.Path) -> Knowledge:
     """Return ``base`` with the overlay at ``path`` applied, validated and named in the version."""
     if base.overlay is not None:
-        raise fail(path.name, "", "", f"an overlay ({base.overlay!r}) is already applied",
-                   "Apply overlays to the base knowledge only")
+        raise fail(
+            path.name,
+            "",
+            "",
+            f"an overlay ({base.overlay!r}) is already applied",
+            "Apply overlays to the base knowledge only",
+        )
     file = path.name
     try:
         raw = path.read_bytes()
@@ -105,8 +110,13 @@ def _sources(base: Knowledge, document: dict[str, Any], file: str) -> dict[str, 
     new = keyed(document, "sources", Source, "key", file) if "sources" in document else {}
     for key in new:
         if key in base.sources:
-            raise fail(file, f"sources.{key}", "key", "already declared in the base knowledge",
-                       "Declare the clinic's own source under a new key")
+            raise fail(
+                file,
+                f"sources.{key}",
+                "key",
+                "already declared in the base knowledge",
+                "Declare the clinic's own source under a new key",
+            )
     return {**base.sources, **new}
 
 
@@ -115,21 +125,36 @@ def _require(entry: Any, label: str, file: str) -> dict[str, Any]:
         raise fail(file, label, "", "must be a table of fields")
     for field in PROVENANCE:
         if field not in entry:
-            raise fail(file, label, field, "missing", "Every overridden entry needs its own "
-                       "source, locator and verified flag")
+            raise fail(
+                file,
+                label,
+                field,
+                "missing",
+                "Every overridden entry needs its own source, locator and verified flag",
+            )
     return entry
 
 
 def _threshold(base: Knowledge, key: str, entry: Any, file: str) -> Threshold:
     label = f"thresholds.{key}"
     if key not in base.thresholds:
-        raise fail(file, label, "", "not a key of the base knowledge",
-                   "Overlays may only override existing thresholds; check the spelling")
+        raise fail(
+            file,
+            label,
+            "",
+            "not a key of the base knowledge",
+            "Overlays may only override existing thresholds; check the spelling",
+        )
     fields = _require(entry, label, file)
     original = base.thresholds[key]
     if "unit" in fields and fields["unit"] != original.unit:
-        raise fail(file, label, "unit", f"{fields['unit']!r} differs from the base unit "
-                   f"{original.unit!r}", "Give the value in the base unit")
+        raise fail(
+            file,
+            label,
+            "unit",
+            f"{fields['unit']!r} differs from the base unit {original.unit!r}",
+            "Give the value in the base unit",
+        )
     merged = {**original.model_dump(exclude={"note"}), **fields, "key": key}
     threshold = build(Threshold, merged, file=file, entry=label)
     if isinstance(threshold.value, str) != isinstance(original.value, str):
@@ -141,8 +166,13 @@ def _threshold(base: Knowledge, key: str, entry: Any, file: str) -> Threshold:
 def _table(base: Knowledge, name: str, entry: Any, file: str) -> LookupTable:
     label = f"tables.{name}"
     if name not in base.tables:
-        raise fail(file, label, "", "not a table of the base knowledge",
-                   "Overlays may only replace existing tables")
+        raise fail(
+            file,
+            label,
+            "",
+            "not a table of the base knowledge",
+            "Overlays may only replace existing tables",
+        )
     fields = _require(entry, label, file)
     extra = sorted(set(fields) - TABLE_FIELDS)
     if extra:

@@ -77,7 +77,7 @@ class LookupTable(_Frozen):
             raise KeyError(f"table {self.name!r} has no column {column!r}")
         row = self.lookup(**criteria)
         cell = None if row is None else row[column]
-        return None if cell is None else float(cell)  # type: ignore[arg-type]
+        return None if cell is None else float(cell)
 
     def in_valid_range(self, **values: float) -> bool:
         """Whether every given value lies within the table's documented valid range."""
@@ -107,8 +107,13 @@ def parse_table(sidecar: Mapping[str, Any], csv_text: str, *, file: str) -> Look
     header = list(reader.fieldnames or [])
     declared = list(sidecar.get("columns", {}))
     if sorted(header) != sorted(declared):
-        raise fail(file, "header", "columns", f"CSV columns {header} differ from the sidecar's "
-                   f"{declared}", "Make the CSV header and [table.columns] agree")
+        raise fail(
+            file,
+            "header",
+            "columns",
+            f"CSV columns {header} differ from the sidecar's {declared}",
+            "Make the CSV header and [table.columns] agree",
+        )
     raw_rows = [(f"row {i}", dict(row)) for i, row in enumerate(reader, start=2)]
     return table_from_rows(sidecar, raw_rows, file=file)
 
@@ -123,9 +128,14 @@ def table_from_rows(
             name in PROVENANCE_COLUMNS and columns[name] != kind
         ):
             want = PROVENANCE_COLUMNS.get(name, " | ".join(sorted(COLUMN_TYPES)))
-            raise fail(file, "table.columns", name, f"type {columns.get(name)!r} is not {want}",
-                       "Declare every column with a type; source, locator and verified are "
-                       "required in every table")
+            raise fail(
+                file,
+                "table.columns",
+                name,
+                f"type {columns.get(name)!r} is not {want}",
+                "Declare every column with a type; source, locator and verified are "
+                "required in every table",
+            )
     rows: list[dict[str, Cell]] = []
     for label, raw in raw_rows:
         unknown = set(raw) - set(columns)
@@ -180,7 +190,7 @@ def _check_rows(table: LookupTable, labels: list[str], file: str) -> None:
     for label, row in zip(labels, table.rows, strict=True):
         for name in table.probability_columns:
             cell = row[name]
-            if cell is not None and not 0.0 <= float(cell) <= 1.0:  # type: ignore[arg-type]
+            if cell is not None and not 0.0 <= float(cell) <= 1.0:
                 raise fail(file, label, name, f"probability {cell} is outside [0, 1]")
         for name, allowed in table.allowed_values.items():
             if row.get(name) not in allowed:
@@ -197,8 +207,13 @@ def _check_unique_keys(table: LookupTable, labels: list[str], file: str) -> None
     for label, row in zip(labels, table.rows, strict=True):
         key = tuple(row[name] for name in key_names)
         if key in seen:
-            raise fail(file, label, ", ".join(key_names),
-                       f"duplicate key {key} (also {seen[key]})", "Keys must be unique")
+            raise fail(
+                file,
+                label,
+                ", ".join(key_names),
+                f"duplicate key {key} (also {seen[key]})",
+                "Keys must be unique",
+            )
         seen[key] = label
 
 
@@ -220,14 +235,18 @@ def _check_band(table: LookupTable, band: Band, labels: list[str], file: str) ->
                 previous = ordered[index - 1][1][band.max_column]
                 if previous != low:
                     what = "overlap" if previous is not None and low < previous else "gap"  # type: ignore[operator]
-                    raise fail(file, label, band.min_column,
-                               f"{what} in band {band.name!r}: previous band ends at {previous}, "
-                               f"this one starts at {low}",
-                               "Bands must be contiguous and must not overlap")
+                    raise fail(
+                        file,
+                        label,
+                        band.min_column,
+                        f"{what} in band {band.name!r}: previous band ends at {previous}, "
+                        f"this one starts at {low}",
+                        "Bands must be contiguous and must not overlap",
+                    )
 
 
 def _low(value: Cell) -> float:
-    return -math.inf if value is None else float(value)  # type: ignore[arg-type]
+    return -math.inf if value is None else float(value)
 
 
 def _check_grid(table: LookupTable, file: str) -> None:
@@ -245,5 +264,9 @@ def _check_grid(table: LookupTable, file: str) -> None:
             raise fail(file, "table.valid_range", name, "not a grid column")
         values = [float(row[name]) for row in table.rows]  # type: ignore[arg-type]
         if min(values) < low or max(values) > high:
-            raise fail(file, "table.valid_range", name,
-                       f"grid values {min(values)}–{max(values)} exceed the range {low}–{high}")
+            raise fail(
+                file,
+                "table.valid_range",
+                name,
+                f"grid values {min(values)}–{max(values)} exceed the range {low}–{high}",
+            )

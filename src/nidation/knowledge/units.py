@@ -34,7 +34,7 @@ class Labs:
 
     def __init__(self, tests: Mapping[str, LabTest], definitions: str) -> None:
         self.tests: Mapping[str, LabTest] = dict(tests)
-        self._registry = pint.UnitRegistry(cache_folder=None)
+        self._registry: Any = pint.UnitRegistry(cache_folder=None)
         self._units: dict[str, dict[str, str]] = {}
         self._refused: dict[str, dict[str, str]] = {}
         for line in definitions.splitlines():
@@ -164,7 +164,7 @@ class Labs:
         """The quantity that multiplies a ``from`` value into a ``to`` value (None if affine)."""
         source = test.units[conversion.from_unit]
         target = test.units[conversion.to_unit]
-        if conversion.kind == "factor":
+        if conversion.kind == "factor" and conversion.factor is not None:
             return self._registry.Quantity(conversion.factor, f"({target}) / ({source})")
         if conversion.kind == "molar_mass":
             return 1 / self._registry.Quantity(conversion.molar_mass_g_per_mol, "g/mol")
@@ -180,8 +180,12 @@ class Labs:
         source = test.units[conversion.from_unit]
         target = test.units[conversion.to_unit]
         if not source.isidentifier():
-            raise fail(FILE, f"labs.{test.key}.conversions", "from",
-                       f"an affine conversion needs its own unit name, not {source!r}")
+            raise fail(
+                FILE,
+                f"labs.{test.key}.conversions",
+                "from",
+                f"an affine conversion needs its own unit name, not {source!r}",
+            )
         self._define(
             f"{source} = {conversion.slope} * {target}; offset: {conversion.intercept}",
             FILE,
@@ -194,14 +198,19 @@ class Labs:
             try:
                 self._registry.parse_units(expression)
             except Exception as exc:  # pint's parse errors vary by cause
-                raise fail(FILE, f"labs.{key}.units", spelled,
-                           f"pint cannot read {expression!r} ({exc})") from None
+                raise fail(
+                    FILE, f"labs.{key}.units", spelled, f"pint cannot read {expression!r} ({exc})"
+                ) from None
             try:
                 self.convert(key, 1.0, spelled, test.canonical_unit or spelled)
             except UnitProblem as exc:
-                raise fail(FILE, f"labs.{key}.units", spelled,
-                           f"cannot reach the canonical unit: {exc}",
-                           "Add a conversion or remove the spelling") from None
+                raise fail(
+                    FILE,
+                    f"labs.{key}.units",
+                    spelled,
+                    f"cannot reach the canonical unit: {exc}",
+                    "Add a conversion or remove the spelling",
+                ) from None
 
 
 def _by_spelling(mapping: Mapping[str, str], key: str, field: str) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Value sets: ``<name>.csv`` (key,code,system,display) with a ``<name>.toml`` provenance sidecar."""
+"""Value sets: ``<name>.csv`` (key,code,system,display) plus a ``<name>.toml`` sidecar."""
 
 from __future__ import annotations
 
