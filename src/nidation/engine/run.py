@@ -77,8 +77,8 @@ class DuckDBRunner:
         try:
             for name, table in {**self._kb_tables, **bound}.items():
                 cursor.register(name, table)
-            results = cursor.execute(self._sql).to_arrow_table()
-            views = {n: cursor.execute(q).to_arrow_table() for n, q in self._view_sql.items()}
+            results = cursor.sql(self._sql).to_arrow_table()
+            views = {n: cursor.sql(q).to_arrow_table() for n, q in self._view_sql.items()}
         except duckdb.Error as exc:
             raise BackendError(f"DuckDB failed to run the rule plan: {exc}") from exc
         finally:

@@ -21,7 +21,7 @@ from nidation.rules.rpl.definitions import loss_counts
     uses=["table:brigham_live_birth"],
     because={
         ESTIMATED: "About {live_birth_chance:.0%} chance of a live birth in the next pregnancy "
-        "at age {table_age} after {losses} losses (Brigham 1999 model, row for age {table_age})",
+        "after {losses} losses at age {age:.1f} (Brigham 1999 model, row for age {table_age})",
         NOT_ASSESSED: "{reason}",
     },
 )
@@ -106,7 +106,8 @@ def next_pregnancy_live_birth(facts: Facts, kb: Knowledge) -> ir.Table:
     implements=["magnus-2019/miscarriage-risk-by-age"],
     uses=["table:miscarriage_baseline_risk"],
     because={
-        ESTIMATED: "Baseline risk of miscarriage at age {age:.0f}: about {risk:.0%} of "
+        ESTIMATED: "Baseline risk of miscarriage at age {age_completed_years} (completed "
+        "years): about {risk:.0%} of "
         "recognised pregnancies (population data, Magnus 2019)",
         NOT_ASSESSED: "Her age is not known, or the table has no value for it",
     },
@@ -131,4 +132,10 @@ def baseline_miscarriage_risk(facts: Facts, kb: Knowledge) -> ir.Table:
     a = p.select("patient_id", age=age_now(p))
     j = a.join(t, in_band(a.age, t.age_min, t.age_max))
     j = j.filter(j.probability.notnull())
-    return j.select("patient_id", "age", risk=j.probability, status=ibis.literal(ESTIMATED))
+    return j.select(
+        "patient_id",
+        "age",
+        age_completed_years=j.age.floor().cast("int64"),
+        risk=j.probability,
+        status=ibis.literal(ESTIMATED),
+    )
