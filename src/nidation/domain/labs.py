@@ -65,7 +65,7 @@ class LabResult(Record):
                 {
                     "field": "test",
                     "test": self.test,
-                    "action": "Use a known test key (see `nidation schema` or the lab catalogue)",
+                    "action": "Use a test key of the laboratory catalogue (knowledge labs.toml)",
                 },
             )
         if self.loinc is not None and not labs.loinc_matches(self.test, self.loinc):
@@ -109,15 +109,16 @@ class LabResult(Record):
             ):
                 raise PydanticCustomError(
                     "lab_implausible",
-                    "{value:g} {unit} for '{test}' is outside the plausible range "
-                    "{low}–{high} {unit}",
+                    "{value} {unit} for '{test}' is outside the plausible range "
+                    "{low}–{high} {unit} ({key})",
                     {
                         "field": "value",
-                        "value": canonical,
+                        "value": f"{canonical:g}",
                         "unit": unit,
                         "test": self.test,
-                        "low": limit.min,
-                        "high": limit.max,
+                        "low": "" if limit.min is None else f"{limit.min:g}",
+                        "high": "" if limit.max is None else f"{limit.max:g}",
+                        "key": limit.key,
                         "action": "Check the value or its unit",
                     },
                 )

@@ -67,7 +67,9 @@ def problem_of(error: ErrorDetails) -> Problem:
     if why.startswith("Value error, "):
         why = why.removeprefix("Value error, ")
     action = str(ctx.get("action") or _ACTIONS.get(error["type"], "Check this value"))
-    return Problem(path_of(loc), value, why[:1].lower() + why[1:], action)
+    if not why[1:2].isupper():  # keep acronyms such as "LOINC" as written
+        why = why[:1].lower() + why[1:]
+    return Problem(path_of(loc), value, why, action)
 
 
 def parse_case(data: Any, *, context: ValidationContext) -> Case:
