@@ -34,6 +34,7 @@ __all__ = [
     "read_case",
     "read_case_document",
     "write_case",
+    "yaml_text",
 ]
 
 FORMATS: dict[str, Format] = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -161,11 +162,31 @@ def case_to_json(case: Case, *, indent: int | None = 2) -> str:
     return json.dumps(case_to_data(case), indent=indent, ensure_ascii=False, allow_nan=False) + "\n"
 
 
+class _Dumper(yaml.SafeDumper):
+    """``SafeDumper`` that double-quotes text holding YAML 1.1 line breaks (NEL, LS, PS).
+
+    PyYAML writes them raw inside single quotes, where a reader folds them into a space.
+    """
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def yaml_text(data: Any) -> str:
+    """Plain data as block-style YAML, keys in order, text that reads back unchanged."""
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
+
+
 def case_to_yaml(case: Case) -> str:
     """The case as YAML text that :func:`parse_case_text` reads back to an equal case."""
-    return yaml.safe_dump(
-        case_to_data(case), sort_keys=False, allow_unicode=True, default_flow_style=False
-    )
+    return yaml_text(case_to_data(case))
 
 
 def write_case(case: Case, path: Path) -> None:
