@@ -397,3 +397,29 @@ def test_two_cycles_with_one_id_and_embryos_are_refused() -> None:
     assert [p.path for p in caught.value.problems] == ["cycles[1].id"]
     without_embryos = Case(patient=Patient(id="P"), cycles=(Cycle(id="C"), Cycle(id="C")))
     assert tables_to_cases(case_to_tables(without_embryos)) == [without_embryos]
+
+
+def test_a_number_too_large_for_its_column_is_refused_not_crashed() -> None:
+    huge = Pregnancy(id="p", outcome=PregnancyOutcome.LIVE_BIRTH, gestational_age_weeks=2**70)
+    with pytest.raises(InputError) as caught:
+        case_to_tables(Case(patient=Patient(id="P"), pregnancies=(huge,)))
+    assert caught.value.problems[0].path == "pregnancies"
+    assert "cannot be stored in its schema" in caught.value.problems[0].why
+
+
+def test_each_distinct_reading_is_normalised_once_per_conversion() -> None:
+    calls: list[tuple[str, float, str | None]] = []
+
+    class Counting(FakeLabs):
+        def normalise(self, test: str, value: float, unit: str | None) -> tuple[float, str]:
+            calls.append((test, value, unit))
+            return super().normalise(test, value, unit)
+
+    class Knowledge:
+        labs = Counting()
+
+    cases = [full_case(f"P{i}") for i in range(5)]
+    tables = cases_to_tables(cases, knowledge=Knowledge())
+    assert sorted(calls) == [("tsh", 2.5, "mIU/L"), ("tsh", 2500.0, "uIU/mL")]
+    singles = [case_to_tables(c, knowledge=FakeKnowledge())["labs"] for c in cases]
+    assert tables["labs"].equals(pa.concat_tables(singles))

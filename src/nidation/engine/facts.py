@@ -30,8 +30,9 @@ import pyarrow as pa
 from nidation.domain import Case, LabCatalogue, UnitProblem
 from nidation.domain.patient import Karyotype
 from nidation.engine.facts_cases import tables_to_cases
-from nidation.engine.facts_check import read_parquet, validate_tables, write_parquet
+from nidation.engine.facts_check import validate_tables
 from nidation.engine.facts_gc import gc_paused
+from nidation.engine.facts_parquet import read_parquet, write_parquet
 from nidation.engine.facts_schema import FIELDS, SCHEMAS
 from nidation.errors import InputError, Problem
 
@@ -77,6 +78,7 @@ _LISTS = (
     "requested_tests",
     "requested_therapies",
 )
+_GET_UNIT = attrgetter("test", "value", "unit")
 _NO_CANONICAL = (None, None)
 _NO_KARYOTYPE = (None, None, None)
 
@@ -107,13 +109,34 @@ def _patient_row(case: Case) -> tuple[Any, ...]:
     )
 
 
-def _canonical(catalogue: LabCatalogue, test: str, value: float | None, unit: str | None) -> Any:
-    if value is None or not catalogue.is_known(test) or catalogue.is_qualitative_only(test):
-        return _NO_CANONICAL
-    try:
-        return catalogue.normalise(test, value, unit)
-    except UnitProblem:
-        return _NO_CANONICAL
+class _Canonical:
+    """``catalogue.normalise`` memoised on the exact (test, value, unit) for one conversion.
+
+    Unit conversion is costly (hundreds of microseconds through pint) and cohorts repeat the
+    same readings; memoising on the exact arguments gives the very same numbers.
+    """
+
+    def __init__(self, catalogue: LabCatalogue) -> None:
+        self.catalogue = catalogue
+        self.memo: dict[tuple[str, float, str | None], tuple[Any, Any]] = {}
+
+    def __call__(self, test: str, value: float | None, unit: str | None) -> tuple[Any, Any]:
+        if value is None:
+            return _NO_CANONICAL
+        key = (test, value, unit)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = self._normalise(test, value, unit)
+        return found
+
+    def _normalise(self, test: str, value: float, unit: str | None) -> tuple[Any, Any]:
+        catalogue = self.catalogue
+        if not catalogue.is_known(test) or catalogue.is_qualitative_only(test):
+            return _NO_CANONICAL
+        try:
+            return catalogue.normalise(test, value, unit)
+        except UnitProblem:
+            return _NO_CANONICAL
 
 
 def _check_cycle_ids(case: Case, where: str) -> list[Problem]:
@@ -137,10 +160,36 @@ def _check_cycle_ids(case: Case, where: str) -> list[Problem]:
     return problems
 
 
+def _add_records(
+    rows: dict[str, list[tuple[Any, ...]]], case: Case, canonical_of: _Canonical | None
+) -> None:
+    pid = case.patient.id
+    rows["patients"].append(_patient_row(case))
+    for name in _LISTS:
+        records = getattr(case, name)
+        if records:
+            out, get = rows[name], _GET[name]
+            for seq, record in enumerate(records):
+                out.append((pid, seq, *get(record)))
+    embryos, get = rows["embryos"], _GET["embryos"]
+    for cycle in case.cycles:
+        for seq, embryo in enumerate(cycle.embryos):
+            embryos.append((pid, cycle.id, seq, *get(embryo)))
+    pairs = rows["transfer_embryos"]
+    for transfer in case.transfers:
+        for position, embryo_id in enumerate(transfer.embryo_ids):
+            pairs.append((pid, transfer.id, position, embryo_id))
+    labs, get = rows["labs"], _GET["labs"]
+    for seq, lab in enumerate(case.labs):
+        canonical = _NO_CANONICAL if canonical_of is None else canonical_of(*_GET_UNIT(lab))
+        labs.append((pid, seq, *get(lab), *canonical))
+
+
 def _collect(
     cases: Iterable[Case], catalogue: LabCatalogue | None, *, single: bool
 ) -> dict[str, list[tuple[Any, ...]]]:
     rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in SCHEMAS}
+    canonical_of = None if catalogue is None else _Canonical(catalogue)
     seen: dict[str, int] = {}
     problems: list[Problem] = []
     for n, case in enumerate(cases):
@@ -158,30 +207,7 @@ def _collect(
         seen.setdefault(pid, n)
         if len(case.cycles) > 1:
             problems.extend(_check_cycle_ids(case, where))
-        rows["patients"].append(_patient_row(case))
-        for name in _LISTS:
-            records = getattr(case, name)
-            if not records:
-                continue
-            out, get = rows[name], _GET[name]
-            for seq, record in enumerate(records):
-                out.append((pid, seq, *get(record)))
-        for cycle in case.cycles:
-            embryos, get = rows["embryos"], _GET["embryos"]
-            for seq, embryo in enumerate(cycle.embryos):
-                embryos.append((pid, cycle.id, seq, *get(embryo)))
-        for transfer in case.transfers:
-            te = rows["transfer_embryos"]
-            for position, embryo_id in enumerate(transfer.embryo_ids):
-                te.append((pid, transfer.id, position, embryo_id))
-        labs, get = rows["labs"], _GET["labs"]
-        for seq, lab in enumerate(case.labs):
-            canonical = (
-                _NO_CANONICAL
-                if catalogue is None
-                else _canonical(catalogue, lab.test, lab.value, lab.unit)
-            )
-            labs.append((pid, seq, *get(lab), *canonical))
+        _add_records(rows, case, canonical_of)
     if problems:
         raise InputError(problems)
     return rows

@@ -1,5 +1,6 @@
 """Schema conformance of fact tables, and their Parquet files.
 
+Parquet files are read and written in :mod:`nidation.engine.facts_parquet`.
 A column conforms when its type is the schema's, or widens to it without loss: smaller
 integers to ``int64`` (and 32-bit ones to ``float64``), large or view strings and
 dictionary-encoded strings to ``string``, ``date64`` to ``date32``, and an all-null column
@@ -9,25 +10,16 @@ to anything. Conforming tables are cast to the exact schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from nidation.engine.facts_schema import DERIVED_TABLES, SCHEMAS
-from nidation.errors import InputError, Problem
+from nidation.errors import Problem
 
-__all__ = [
-    "check_tables",
-    "conform",
-    "derive_transfer_embryos",
-    "read_parquet",
-    "validate_tables",
-    "write_parquet",
-]
+__all__ = ["check_tables", "conform", "derive_transfer_embryos", "validate_tables"]
 
 _MAX_ROWS = 5  # rows reported per table and kind of problem; the rest are counted
 
@@ -36,10 +28,6 @@ Where = Callable[[str, str], str]
 
 def _in_memory(table: str, column: str) -> str:
     return f"{table}.{column}"
-
-
-def _in_file(table: str, column: str) -> str:
-    return f"{table}.parquet, column '{column}'"
 
 
 def _fits(given: pa.DataType, expected: pa.DataType) -> bool:
@@ -67,7 +55,7 @@ def _fits_any(given: pa.DataType, expected: pa.DataType) -> Any:
     return False
 
 
-def _schema_problems(name: str, given: pa.Schema, where: Where) -> list[Problem]:
+def schema_problems(name: str, given: pa.Schema, where: Where) -> list[Problem]:
     expected = SCHEMAS[name]
     problems = []
     for field in expected:
@@ -206,7 +194,7 @@ def check_tables(tables: Mapping[str, pa.Table], *, derived_optional: bool) -> l
     problems: list[Problem] = []
     for name in SCHEMAS:
         if name in tables:
-            problems += _schema_problems(name, tables[name].schema, _in_memory)
+            problems += schema_problems(name, tables[name].schema, _in_memory)
         elif not (derived_optional and name in DERIVED_TABLES):
             problems.append(
                 Problem(name, None, "table missing", "Give the table (it may be empty)")
@@ -259,55 +247,3 @@ def validate_tables(tables: Mapping[str, pa.Table]) -> list[Problem]:
     and a ``transfer_embryos`` table that does not match ``transfers``.
     """
     return check_tables(tables, derived_optional=False)
-
-
-def write_parquet(tables: Mapping[str, pa.Table], directory: str | Path) -> None:
-    """Write each table to ``<directory>/<table>.parquet`` after checking it conforms."""
-    problems = validate_tables(tables)
-    if problems:
-        raise InputError(problems, source=str(directory))
-    root = Path(directory)
-    root.mkdir(parents=True, exist_ok=True)
-    for name in SCHEMAS:
-        pq.write_table(conform(tables[name], name), root / f"{name}.parquet")
-
-
-def _read_one(root: Path, name: str) -> tuple[pa.Table | None, list[Problem]]:
-    file = root / f"{name}.parquet"
-    where = f"{name}.parquet"
-    if not file.is_file():
-        if name in DERIVED_TABLES:
-            return None, []
-        return None, [Problem(where, None, "file missing", "Write every fact table, empty or not")]
-    try:
-        problems = _schema_problems(name, pq.read_schema(file), _in_file)
-        if problems:
-            return None, problems
-        return conform(pq.read_table(file, columns=SCHEMAS[name].names), name, strict=False), []
-    except (pa.ArrowException, OSError) as exc:
-        why = f"not a readable Parquet file of this table ({type(exc).__name__})"
-        return None, [Problem(where, None, why, "Write the file again")]
-
-
-def read_parquet(directory: str | Path) -> dict[str, pa.Table]:
-    """Read the fact tables written by :func:`write_parquet` (or by another tool).
-
-    Raises :class:`InputError` naming the file and column of every problem. A missing
-    derived table (``transfer_embryos``) is derived from ``transfers``.
-    """
-    root = Path(directory)
-    tables: dict[str, pa.Table] = {}
-    problems: list[Problem] = []
-    for name in SCHEMAS:
-        table, found = _read_one(root, name)
-        problems += found
-        if table is not None:
-            tables[name] = table
-    if problems:
-        raise InputError(problems, source=str(root))
-    if "transfer_embryos" not in tables:
-        tables["transfer_embryos"] = derive_transfer_embryos(tables["transfers"])
-    problems = validate_tables(tables)
-    if problems:
-        raise InputError(problems, source=str(root))
-    return {name: conform(tables[name], name) for name in SCHEMAS}
