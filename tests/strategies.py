@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from nidation.domain import (
@@ -44,7 +45,11 @@ from nidation.domain import (
 Doc = dict[str, Any]
 YEAR = 365.25
 
-IDS = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_.:\-]{0,11}", fullmatch=True)
+_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+IDS = st.builds(
+    str.__add__, st.sampled_from(_ALNUM), st.text(alphabet=_ALNUM + "_.:-", max_size=11)
+)
+"""Record identifiers as the domain accepts them (``[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}``)."""
 TEXT = st.text(min_size=1, max_size=40).filter(lambda s: s.strip() != "")
 
 # Which pregnancy outcomes a positive transfer may lead to (the specification, independent of
@@ -527,10 +532,20 @@ def _path(loc: tuple[str | int, ...]) -> str:
     return out
 
 
+KINDS = (
+    "above the plausible maximum",
+    "below the plausible minimum",
+    "future date",
+    "unknown enum value",
+    "unknown unit",
+    "wrong type",
+)
+
+
 @st.composite
-def invalid_cases(draw: st.DrawFn, ctx: ValidationContext) -> Broken:
+def invalid_cases(draw: st.DrawFn, ctx: ValidationContext, kind: str | None = None) -> Broken:
     """A valid case with one field replaced by a wrong type, an implausible number, a future
-    date, an unknown unit or an unknown enum value."""
+    date, an unknown unit or an unknown enum value (``kind``, one of :data:`KINDS`)."""
     doc = copy.deepcopy(draw(valid_cases(ctx)))
     options: list[tuple[str, tuple[str | int, ...], Any]] = []
     for pattern, key, integer in _NUMERIC:
@@ -558,6 +573,17 @@ def invalid_cases(draw: st.DrawFn, ctx: ValidationContext) -> Broken:
             options.append(
                 ("unknown enum value", loc, draw(st.sampled_from(["maybe", "OTHER", "", 3])))
             )
+    if kind == "unknown unit" and not any("unit" in lab for lab in doc.get("labs", [])):
+        numeric = [t for t in ctx.labs.known_tests() if not ctx.labs.is_qualitative_only(t)]
+        test = draw(st.sampled_from(numeric))
+        limit = ctx.labs.plausible(test)
+        assume(limit is not None)
+        assert limit is not None
+        day = doc.get("as_of") or iso(ctx.today)
+        value = limit.min if limit.min is not None else 0.0
+        doc.setdefault("labs", []).append(
+            {"test": test, "value": value, "unit": limit.unit, "date": day}
+        )
     for i, lab in enumerate(doc.get("labs", [])):
         if "unit" in lab:
             options.append(
@@ -570,6 +596,9 @@ def invalid_cases(draw: st.DrawFn, ctx: ValidationContext) -> Broken:
     options.append(
         ("wrong type", ("patient", "id"), draw(st.sampled_from([12, "has space", "", ["P1"]])))
     )
-    kind, loc, value = draw(st.sampled_from(options))
+    chosen = kind or draw(st.sampled_from(sorted({k for k, _, _ in options})))
+    candidates = [o for o in options if o[0] == chosen]
+    assume(candidates)
+    _, loc, value = draw(st.sampled_from(candidates))
     _set(doc, loc, value)
-    return Broken(doc, _path(loc), kind)
+    return Broken(doc, _path(loc), chosen)

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from nidation.domain import ValidationContext, parse_case
@@ -20,10 +21,10 @@ from nidation.io.case_file import (
     yaml_text,
 )
 from tests.conftest import TODAY
-from tests.strategies import Broken, invalid_cases, valid_cases
+from tests.strategies import KINDS, Broken, invalid_cases, valid_cases
 
 PROPERTY = settings(
-    max_examples=150,
+    max_examples=100,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -73,12 +74,14 @@ def _refused(text: str, fmt: str, kb: Any) -> InputError:
     raise AssertionError("the case was accepted")
 
 
-@PROPERTY
+@pytest.mark.parametrize("kind", KINDS)
+@settings(PROPERTY, max_examples=40)
 @given(data=st.data())
 def test_one_invalid_field_is_refused_naming_its_path(
-    ctx: ValidationContext, kb: Any, data: st.DataObject
+    ctx: ValidationContext, kb: Any, kind: str, data: st.DataObject
 ) -> None:
-    broken: Broken = data.draw(invalid_cases(ctx))
+    broken: Broken = data.draw(invalid_cases(ctx, kind))
+    event(broken.path.split("[")[0].split(".")[0])
     for text, fmt in ((json.dumps(broken.doc), "json"), (yaml_text(broken.doc), "yaml")):
         error = _refused(text, fmt, kb)
         paths = [p.path for p in error.problems]

@@ -133,3 +133,22 @@ def test_problem_lines_are_never_wrapped(tmp_path: Path) -> None:
     assert code == 2
     assert len(lines) == 1
     assert "patient.notes" in lines[0]
+
+
+def test_a_knowledge_base_that_cannot_be_loaded_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    from nidation.errors import KnowledgeError
+    from nidation.interfaces.cli import app as cli
+
+    def broken() -> None:
+        raise KnowledgeError("labs.toml: tsh has no unit")
+
+    cli.knowledge.cache_clear()
+    monkeypatch.setattr("nidation.knowledge.load_knowledge", broken)
+    try:
+        result = runner.invoke(app, ["--version"])
+    finally:
+        cli.knowledge.cache_clear()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "nidation: the knowledge base cannot be loaded: labs.toml: tsh has no unit\n"
+    )

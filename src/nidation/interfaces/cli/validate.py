@@ -27,8 +27,10 @@ def validate(
         ),
     ] = None,
 ) -> None:
-    """Check case files. Exit 0 when every file is a valid case, 2 (one line per problem)
-    otherwise."""
+    """Check case files: one ✓ line per valid file, one line per problem otherwise.
+
+    Exits 0 when every file is a valid case, 2 when any is refused.
+    """
     day: date | None = parse_day(today)
     kb = knowledge()
     stdout = out()
