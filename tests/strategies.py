@@ -316,7 +316,9 @@ def _ivf(
             cycle["embryos"] = [draw(_embryo(ctx, embryo_id)) for embryo_id in ids]
         cycles.append(cycle)
         remaining = list(ids)
-        while remaining and draw(st.booleans()):
+        while remaining:
+            if not draw(st.booleans()):
+                break
             size = draw(st.integers(1, int(min(per_transfer, len(remaining)))))
             chosen, remaining = remaining[:size], remaining[size:]
             transfers.append(
