@@ -13,7 +13,7 @@ from nidation.engine.plan import ViewFunction
 from nidation.engine.registry import RuleSet, collect
 from nidation.rules.pregnancy import events
 from nidation.rules.prognosis import live_birth, transfers_needed
-from nidation.rules.rif import chances, eshre
+from nidation.rules.rif import chances, eshre, older
 from nidation.rules.rpl import definitions, primary_secondary
 
 REDIRECTS: dict[str, str] = {}
@@ -28,7 +28,7 @@ VIEWS: dict[str, ViewFunction] = {
 def default_rules() -> RuleSet:
     """Every registered rule, in a stable order."""
     return RuleSet(
-        collect(definitions, primary_secondary, eshre, live_birth, transfers_needed),
+        collect(definitions, primary_secondary, eshre, older, live_birth, transfers_needed),
         redirects=REDIRECTS,
     )
 
