@@ -161,4 +161,21 @@ def _views_by_patient(
     for name, table in views.items():
         for row in table.to_pylist():
             out[row["patient_id"]][name].append({k: v for k, v in row.items() if k != "patient_id"})
-    return {pid: {n: tuple(rows) for n, rows in v.items()} for pid, v in out.items()}
+    return {
+        pid: {n: tuple(sorted(rows, key=_row_order)) for n, rows in v.items()}
+        for pid, v in out.items()
+    }
+
+
+def _row_order(row: dict[str, Any]) -> tuple[str, ...]:
+    """A stable order for view rows, whatever order the backend returned them in."""
+    keys = (
+        "seq",
+        "transfer_seq",
+        "transfer_date",
+        "position",
+        "pregnancy_id",
+        "transfer_id",
+        "embryo_id",
+    )
+    return tuple(f"{row[k]!s:>20}" if k in row else "" for k in keys)

@@ -25,17 +25,28 @@ def years_between(start: ir.DateValue, end: ir.DateValue) -> ir.FloatingValue:
     return end.delta(start, unit="day").cast("float64") / DAYS_PER_YEAR
 
 
+def calendar_age(birth: ir.DateValue, when: ir.DateValue) -> ir.FloatingValue:
+    """Age in years at ``when``: the whole part is the calendar count of birthdays passed
+    (so she is exactly 30 on her 30th birthday), the fraction the share of the year since."""
+    before_birthday = (when.month() < birth.month()) | (
+        (when.month() == birth.month()) & (when.day() < birth.day())
+    )
+    completed = (when.year() - birth.year() - before_birthday.cast("int64")).cast("float64")
+    raw = years_between(birth, when)
+    return ibis.greatest(completed, ibis.least(raw, completed + 0.999))
+
+
 def age_at(patients: ir.Table, when: ir.DateValue) -> ir.FloatingValue:
     """The patient's age at ``when``: from her date of birth, else from her age on the
     record's as-of date; null when neither is known."""
-    from_birth = years_between(patients.birth_date, when)
+    from_birth = calendar_age(patients.birth_date, when)
     from_age = patients.age_years - years_between(when, patients.as_of)
     return ibis.coalesce(from_birth, from_age)
 
 
 def age_now(patients: ir.Table) -> ir.FloatingValue:
     """The patient's age on the record's as-of date."""
-    return ibis.coalesce(years_between(patients.birth_date, patients.as_of), patients.age_years)
+    return ibis.coalesce(calendar_age(patients.birth_date, patients.as_of), patients.age_years)
 
 
 def compare(value: ir.NumericValue, operator: str, threshold: float) -> ir.BooleanValue:

@@ -7,7 +7,8 @@ weeks are knowledge values):
   resolved or treated pregnancy of unknown location);
 * ``early_loss`` — miscarriage before ``pregnancy.early_loss_max_weeks`` ((pre)embryonic);
 * ``first_trimester_loss`` — miscarriage from there to ``pregnancy.first_trimester_max_weeks``;
-* ``second_trimester_loss`` — miscarriage from there to ``rpl.upper_gestation_weeks``;
+* ``second_trimester_loss`` — miscarriage from there to ``rpl.upper_gestation_weeks``
+  (including a fetal death registered as a stillbirth before that limit);
 * ``miscarriage_gestation_unknown`` — a miscarriage whose gestational age was not recorded;
 * ``fetal_death_beyond_window`` — recorded as a miscarriage at or after the upper limit;
 * ``stillbirth``, ``live_birth``, ``ongoing``, ``ectopic``, ``molar``, ``termination``.
@@ -35,10 +36,15 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     upper = kb.value("rpl.upper_gestation_weeks")
     viability = kb.value("pregnancy.viability_weeks")
     weeks = p.gestational_age_weeks.cast("float64") + p.gestational_age_days.fill_null(0) / 7.0
+    # A miscarriage is taken as visualised unless the record says the sac was never seen.
+    sac_never_seen = (p.intrauterine_sac_seen == False).fill_null(False)  # noqa: E712
     not_seen = p.outcome.isin(("biochemical_loss", "pregnancy_of_unknown_location")) | (
-        (p.outcome == "miscarriage") & (p.intrauterine_sac_seen == False)  # noqa: E712
+        (p.outcome == "miscarriage") & sac_never_seen
     )
-    miscarriage = (p.outcome == "miscarriage") & ~not_seen
+    # A fetal death registered as a stillbirth (registration rules start at 20 weeks in some
+    # countries) is still a pregnancy loss when it happened before the RPL upper limit.
+    early_stillbirth = (p.outcome == "stillbirth") & (weeks < upper).fill_null(False)
+    miscarriage = ((p.outcome == "miscarriage") & ~not_seen) | early_stillbirth
     category = ibis.cases(
         (not_seen, "non_visualised_loss"),
         (miscarriage & weeks.isnull(), "miscarriage_gestation_unknown"),
@@ -55,7 +61,7 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     )
     beyond_viability = (p.outcome.isin(("live_birth", "stillbirth"))) & (
         weeks.isnull() | (weeks >= viability)
-    )
+    ).fill_null(False)
     return p.select(
         "patient_id",
         pregnancy_id=p.id,

@@ -102,6 +102,7 @@ def transfers_to_threshold(facts: Facts, kb: Knowledge) -> ir.Table:
         "cumulative_chance",
         "p_euploid",
         "p_untested",
+        "oocytes",
         euploid_transfers_needed=_needed(j.cumulative_chance, j.p_euploid, threshold),
         untested_transfers_needed=_needed(j.cumulative_chance, j.p_untested, threshold),
         threshold=ibis.literal(threshold),
