@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.rules.golden import TODAY, load_golden_cases
 
 from nidation.api import Assessor
 from nidation.engine.facts import cases_to_tables
 from nidation.io.case_file import read_case
-from tests.rules.golden import TODAY, load_golden_cases
 
 pytestmark = pytest.mark.spark
 EXAMPLES = Path(__file__).parents[2] / "examples"

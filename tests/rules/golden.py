@@ -58,9 +58,14 @@ def load_golden_cases() -> list[GoldenCase]:
             expect = item.get("expect", {})
             out.append(
                 GoldenCase(
-                    rule_id=item["rule"], name=item["name"], why=item.get("why", ""),
-                    file=path, data=item.get("case", {}), status=expect["status"],
-                    evidence=expect.get("evidence", {}), threshold=item.get("threshold"),
+                    rule_id=item["rule"],
+                    name=item["name"],
+                    why=item.get("why", ""),
+                    file=path,
+                    data=item.get("case", {}),
+                    status=expect["status"],
+                    evidence=expect.get("evidence", {}),
+                    threshold=item.get("threshold"),
                     side=item.get("side"),
                 )
             )

@@ -39,7 +39,10 @@ class _Formatter(string.Formatter):
         if value is None:
             return "unknown"
         try:
-            return super().format_field(_plain(value) if not format_spec else value, format_spec)
+            shown: str = super().format_field(
+                _plain(value) if not format_spec else value, format_spec
+            )
+            return shown
         except (ValueError, TypeError):
             return str(value)
 

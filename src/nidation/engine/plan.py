@@ -31,7 +31,7 @@ ViewFunction = Callable[[Facts, Knowledge], ir.Table]
 def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:
     if not names:
         return ibis.null().cast(dtype)
-    value_type = dtype.value_type  # type: ignore[attr-defined]
+    value_type = dtype.value_type
     values = [table[n].cast(value_type) for n in names]
     return ibis.map(ibis.array([ibis.literal(n) for n in names]), ibis.array(values))
 

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
-from nidation import __version__
+from nidation._version import __version__
 from nidation.engine.explain import Evidence, render, source_refs
 from nidation.engine.plan import Plan
 from nidation.engine.run import RunOutput

@@ -116,12 +116,15 @@ def _validate(data: dict[str, Any], *, source: str, context: ValidationContext) 
         raise InputError(exc.problems, source=source) from None
 
 
-def read_case(path: Path, *, knowledge: Knowledge | None = None, today: date | None = None) -> Case:
+def read_case(
+    path: Path | str, *, knowledge: Knowledge | None = None, today: date | None = None
+) -> Case:
     """Read and validate the case file at ``path``.
 
     ``knowledge`` defaults to :func:`nidation.knowledge.load_knowledge`; ``today`` (default:
     the real today) is the day future dates are judged against.
     """
+    path = Path(path)
     data = read_case_document(path)
     return _validate(data, source=str(path), context=_context(knowledge, today))
 

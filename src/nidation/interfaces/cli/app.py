@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from nidation import __version__
+from nidation._version import __version__
 from nidation.errors import KnowledgeError
 
 if TYPE_CHECKING:

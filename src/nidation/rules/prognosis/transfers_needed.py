@@ -64,7 +64,8 @@ def transfers_to_threshold(facts: Facts, kb: Knowledge) -> ir.Table:
 
     ## What it decides
     From the cumulative chance of her failed transfers so far (as in RIF-DEF-001), the
-    number of further single blastocyst transfers — euploid, or untested — that would take the cumulative predicted chance to
+    number of further single blastocyst transfers — euploid, or untested — that would
+    take the cumulative predicted chance to
     ``rif.eshre_cumulative_threshold_fraction``; 0 when it is already reached.
 
     ## Why it matters

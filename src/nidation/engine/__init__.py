@@ -1,0 +1,1 @@
+"""The engine: fact tables, the rule registry and vocabulary, plan compilation, backends."""
