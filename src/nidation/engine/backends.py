@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from nidation.engine.plan import Plan
 from nidation.engine.run import RESULT_SCHEMA, RunOutput, bind_tables
-from nidation.engine.sources import KB_PREFIX
+from nidation.engine.sources import DERIVED_PREFIX, KB_PREFIX, RULE_IDS
 from nidation.errors import BackendError
 
 LOCAL_CONF: dict[str, str] = {
@@ -51,9 +51,10 @@ class SparkRunner:
     def __init__(self, plan: Plan, session: Any | None = None, *, master: str = "local[2]"):
         self.plan = plan
         self.session = session or spark_session(master)
-        self._sql = plan.sql(self.dialect)
-        self._view_sql = plan.view_sql(self.dialect)
-        self._kb_tables = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
+        self._stages, self._sql = plan.sql(self.dialect)
+        self._views = set(plan.view_names)
+        self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
+        self._static[RULE_IDS] = plan.rule_ids
 
     def _register(self, name: str, table: pa.Table) -> None:
         self.session.createDataFrame(table).createOrReplaceTempView(name)
@@ -61,10 +62,15 @@ class SparkRunner:
     def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
         bound = bind_tables(tables, today=today)
         try:
-            for name, table in {**self._kb_tables, **bound}.items():
+            for name, table in {**self._static, **bound}.items():
                 self._register(name, table)
+            views: dict[str, pa.Table] = {}
+            for name, query in self._stages:
+                stage = self.session.sql(query).toArrow()
+                self._register(DERIVED_PREFIX + name, stage)
+                if name in self._views:
+                    views[name] = stage
             results = self.session.sql(self._sql).toArrow()
-            views = {n: self.session.sql(q).toArrow() for n, q in self._view_sql.items()}
         except Exception as exc:  # Spark raises many exception types (JVM, analysis, …)
             raise BackendError(f"Spark failed to run the rule plan: {exc}") from exc
         return RunOutput(results=results.cast(RESULT_SCHEMA), views=views)

@@ -1,8 +1,10 @@
-"""Compile a rule set into one query plan.
+"""Compile a rule set into a query plan: a few derivation stages, then one rule query.
 
-Each rule's table is normalised to ``patient_id, rule_id, status, evidence_num,
-evidence_text``; the most decisive row per patient is kept, every patient the rule did not
-return gets ``not_assessed``, and all rules are unioned into one expression. The plan is
+Derivations (classified pregnancies, loss counts, transferred embryos with their chances…)
+are computed once per run, in order, and read by later derivations and by rules under their
+own names. Each rule's table is normalised to ``patient_id, rule_id, status, evidence``; one
+window keeps the most decisive row per patient and rule, and a join from the grid of
+patients × rules gives ``not_assessed`` to every patient a rule did not return. Everything is
 compiled to SQL once per backend dialect and reused; a request only binds its fact tables.
 """
 
@@ -15,6 +17,7 @@ from functools import cached_property
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from nidation.engine.registry import Rule, RuleSet
 from nidation.engine.sources import Facts
@@ -28,6 +31,14 @@ TEXT_MAP = dt.Map(dt.string, dt.string)
 ViewFunction = Callable[[Facts, Knowledge], ir.Table]
 
 
+@dataclass(frozen=True)
+class Derivation:
+    """A named intermediate table; ``view`` ones are also returned with the results."""
+
+    make: ViewFunction
+    view: bool = False
+
+
 def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:
     if not names:
         return ibis.null().cast(dtype)
@@ -37,7 +48,7 @@ def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:
 
 
 def normalise(rule: Rule, table: ir.Table) -> ir.Table:
-    """Bring a rule's output to the common long shape, one decisive row per patient."""
+    """Bring a rule's output to the common long shape (every row kept, ranked)."""
     missing = {"patient_id", "status"} - set(table.columns)
     if missing:
         raise RuleDefinitionError(f"{rule.id}: output lacks column(s) {sorted(missing)}")
@@ -51,33 +62,15 @@ def normalise(rule: Rule, table: ir.Table) -> ir.Table:
             text.append(name)
         else:
             raise RuleDefinitionError(f"{rule.id}: evidence column {name!r} has type {dtype}")
-    rank = table.status.substitute(DECISIVENESS, else_=0)
     priority = table.priority if "priority" in table.columns else ibis.literal(0)
-    ranked = table.mutate(
-        _rank=rank,
-        _priority=priority,
+    return table.select(
+        "patient_id",
+        rule_id=ibis.literal(rule.id),
+        status=table.status,
+        rank=table.status.substitute(DECISIVENESS, else_=0),
+        priority=priority.cast("int64"),
         evidence_num=_pack(table, numeric, NUM_MAP),
         evidence_text=_pack(table, text, TEXT_MAP),
-    )
-    order = [ibis.desc(ranked._rank), ibis.desc(ranked._priority)]
-    ranked = ranked.mutate(_n=ibis.row_number().over(group_by="patient_id", order_by=order))
-    best = ranked.filter(ranked._n == 0).select(
-        "patient_id", "status", "evidence_num", "evidence_text"
-    )
-    return best
-
-
-def rule_plan(rule: Rule, facts: Facts, kb: Knowledge) -> ir.Table:
-    """One rule over every patient: its decisive row, or ``not_assessed``."""
-    best = normalise(rule, rule.decide(facts, kb))
-    everyone = facts.patients.select("patient_id")
-    joined = everyone.left_join(best, "patient_id")
-    return joined.select(
-        patient_id=everyone.patient_id,
-        rule_id=ibis.literal(rule.id),
-        status=joined.status.fill_null(NOT_ASSESSED),
-        evidence_num=joined.evidence_num,
-        evidence_text=joined.evidence_text,
     )
 
 
@@ -87,46 +80,73 @@ class Plan:
 
     rules: RuleSet
     kb: Knowledge
-    views: Mapping[str, ViewFunction] = field(default_factory=dict)
+    derivations: Mapping[str, Derivation] = field(default_factory=dict)
 
     @cached_property
     def facts(self) -> Facts:
-        return Facts({name: t.to_arrow().schema for name, t in self.kb.tables.items()})
+        facts = Facts({name: t.to_arrow().schema for name, t in self.kb.tables.items()})
+        return facts
+
+    @cached_property
+    def stage_expressions(self) -> dict[str, ir.Table]:
+        """Derivations in order; each may read the ones before it."""
+        out: dict[str, ir.Table] = {}
+        for name, derivation in self.derivations.items():
+            expr = derivation.make(self.facts, self.kb)
+            self.facts.add_derived(name, expr.schema())
+            out[name] = expr
+        return out
+
+    @property
+    def view_names(self) -> tuple[str, ...]:
+        return tuple(n for n, d in self.derivations.items() if d.view)
+
+    @cached_property
+    def rule_ids(self) -> pa.Table:
+        return pa.table({"rule_id": pa.array([r.id for r in self.rules.active()], pa.string())})
 
     @cached_property
     def expression(self) -> ir.Table:
-        parts = [rule_plan(r, self.facts, self.kb) for r in self.rules.active()]
+        _ = self.stage_expressions  # declare derived tables before rules read them
+        parts = [normalise(r, r.decide(self.facts, self.kb)) for r in self.rules.active()]
         if not parts:
             raise RuleDefinitionError("the rule set is empty")
-        return ibis.union(*parts, distinct=False)
+        every = ibis.union(*parts, distinct=False)
+        order = [ibis.desc(every["rank"]), ibis.desc(every.priority)]
+        ranked = every.mutate(
+            _n=ibis.row_number().over(group_by=["patient_id", "rule_id"], order_by=order)
+        )
+        best = ranked.filter(ranked._n == 0)
+        grid = self.facts.patients.select("patient_id").cross_join(self.facts.rule_ids)
+        joined = grid.left_join(
+            best, [grid.patient_id == best.patient_id, grid.rule_id == best.rule_id]
+        )
+        return joined.select(
+            patient_id=grid.patient_id,
+            rule_id=grid.rule_id,
+            status=joined.status.fill_null(NOT_ASSESSED),
+            evidence_num=joined.evidence_num,
+            evidence_text=joined.evidence_text,
+        )
 
-    @cached_property
-    def view_expressions(self) -> dict[str, ir.Table]:
-        return {name: make(self.facts, self.kb) for name, make in self.views.items()}
-
-    def sql(self, dialect: str) -> str:
-        return self._compiled(dialect)[0]
-
-    def view_sql(self, dialect: str) -> dict[str, str]:
-        return self._compiled(dialect)[1]
-
-    def _compiled(self, dialect: str) -> tuple[str, dict[str, str]]:
-        cache = self.__dict__.setdefault("_sql_cache", {})
+    def sql(self, dialect: str) -> tuple[list[tuple[str, str]], str]:
+        """``([(derivation name, SQL), …], rule SQL)`` for ``dialect``, compiled once."""
+        cache: dict[str, tuple[list[tuple[str, str]], str]] = self.__dict__.setdefault(
+            "_sql_cache", {}
+        )
         if dialect not in cache:
             if dialect == "pyspark":
                 _prepare_pyspark_compiler()
-            main = str(ibis.to_sql(self.expression, dialect=dialect))
-            views = {
-                name: str(ibis.to_sql(expr, dialect=dialect))
-                for name, expr in self.view_expressions.items()
-            }
-            cache[dialect] = (main, views)
-        result: tuple[str, dict[str, str]] = cache[dialect]
-        return result
+            stages = [
+                (name, str(ibis.to_sql(expr, dialect=dialect)))
+                for name, expr in self.stage_expressions.items()
+            ]
+            cache[dialect] = (stages, str(ibis.to_sql(self.expression, dialect=dialect)))
+        return cache[dialect]
 
 
 def _prepare_pyspark_compiler() -> None:
-    """ibis's Spark compiler reads options that its backend module registers on import."""
+    """ibis's Spark compiler reads options that its backend registers when it connects."""
     from ibis.backends.pyspark import Backend
 
     if getattr(ibis.options, "pyspark", None) is None:

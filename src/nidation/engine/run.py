@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 
 from nidation.engine.facts_schema import SCHEMAS
 from nidation.engine.plan import Plan
-from nidation.engine.sources import KB_PREFIX
+from nidation.engine.sources import DERIVED_PREFIX, KB_PREFIX, RULE_IDS
 from nidation.errors import BackendError
 
 RESULT_SCHEMA = pa.schema(
@@ -64,21 +64,27 @@ class DuckDBRunner:
 
     def __init__(self, plan: Plan) -> None:
         self.plan = plan
-        self._sql = plan.sql(self.dialect)
-        self._view_sql = plan.view_sql(self.dialect)
-        self._kb_tables = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
-        self._con = duckdb.connect(":memory:")
+        self._stages, self._sql = plan.sql(self.dialect)
+        self._views = set(plan.view_names)
+        self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
+        self._static[RULE_IDS] = plan.rule_ids
+        self._con = duckdb.connect(":memory:", config={"threads": 1})
         self._lock = threading.Lock()
 
     def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
         bound = bind_tables(tables, today=today)
         with self._lock:
             cursor = self._con.cursor()
+        views: dict[str, pa.Table] = {}
         try:
-            for name, table in {**self._kb_tables, **bound}.items():
+            for name, table in {**self._static, **bound}.items():
                 cursor.register(name, table)
+            for name, query in self._stages:
+                stage = cursor.sql(query).to_arrow_table()
+                cursor.register(DERIVED_PREFIX + name, stage)
+                if name in self._views:
+                    views[name] = stage
             results = cursor.sql(self._sql).to_arrow_table()
-            views = {n: cursor.sql(q).to_arrow_table() for n, q in self._view_sql.items()}
         except duckdb.Error as exc:
             raise BackendError(f"DuckDB failed to run the rule plan: {exc}") from exc
         finally:

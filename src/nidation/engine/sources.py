@@ -13,6 +13,8 @@ import pyarrow as pa
 from nidation.engine.facts_schema import SCHEMAS
 
 KB_PREFIX = "kb_"
+DERIVED_PREFIX = "d_"
+RULE_IDS = "nidation_rule_ids"
 
 
 def _table(name: str, schema: pa.Schema) -> ir.Table:
@@ -40,6 +42,8 @@ class Facts:
         self._kb = {
             name: _table(KB_PREFIX + name, schema) for name, schema in knowledge_tables.items()
         }
+        self._derived: dict[str, ir.Table] = {}
+        self.rule_ids = ibis.table({"rule_id": "string"}, name=RULE_IDS)
 
     def kb_table(self, name: str) -> ir.Table:
         """A knowledge lookup table (e.g. ``embryo_implantation``) as an unbound table."""
@@ -47,3 +51,15 @@ class Facts:
             return self._kb[name]
         except KeyError:
             raise KeyError(f"knowledge table {name!r} is not loaded") from None
+
+    def derived(self, name: str) -> ir.Table:
+        """A derivation computed earlier in the same run (e.g. ``pregnancy_events``)."""
+        try:
+            return self._derived[name]
+        except KeyError:
+            known = ", ".join(self._derived) or "none yet"
+            raise KeyError(f"derivation {name!r} is not available here (known: {known})") from None
+
+    def add_derived(self, name: str, schema: ibis.Schema) -> None:
+        """Declare a derivation's output so later derivations and rules can read it."""
+        self._derived[name] = ibis.table(schema, name=DERIVED_PREFIX + name)

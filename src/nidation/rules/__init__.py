@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from nidation.engine.plan import ViewFunction
+from nidation.engine.plan import Derivation
 from nidation.engine.registry import RuleSet, collect
 from nidation.rules.pregnancy import events
 from nidation.rules.prognosis import live_birth, transfers_needed
@@ -18,10 +18,16 @@ from nidation.rules.rpl import definitions, primary_secondary
 
 REDIRECTS: dict[str, str] = {}
 
-VIEWS: dict[str, ViewFunction] = {
-    "pregnancy_events": events.pregnancy_events,
-    "transfer_chances": chances.transfer_chances,
+DERIVATIONS: dict[str, Derivation] = {
+    "pregnancy_events": Derivation(events.pregnancy_events, view=True),
+    "loss_counts": Derivation(definitions.loss_counts),
+    "transferred_embryos": Derivation(chances.transfer_embryos_detailed),
+    "transfer_chances": Derivation(chances.transfer_chances, view=True),
+    "failed_transfer_summary": Derivation(eshre.failed_transfer_summary),
+    "graded_transfers": Derivation(older.graded_transfer_table),
 }
+"""Intermediate tables computed once per run, in this order (each may read those above it);
+the ``view`` ones are returned with every assessment."""
 
 
 @cache
@@ -33,4 +39,4 @@ def default_rules() -> RuleSet:
     )
 
 
-__all__ = ["REDIRECTS", "VIEWS", "default_rules"]
+__all__ = ["DERIVATIONS", "REDIRECTS", "default_rules"]

@@ -10,7 +10,6 @@ from nidation.engine.sources import Facts
 from nidation.engine.status import ESTIMATED, NOT_ASSESSED
 from nidation.engine.vocabulary import age_now, in_band
 from nidation.knowledge import Knowledge
-from nidation.rules.rpl.definitions import loss_counts
 
 
 @rule(
@@ -50,7 +49,7 @@ def next_pregnancy_live_birth(facts: Facts, kb: Knowledge) -> ir.Table:
         k_lo=b.previous_losses.min(),
         k_hi=b.previous_losses.max(),
     )
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     p = facts.patients
     x = p.select("patient_id", age=age_now(p)).join(c, "patient_id").cross_join(bounds)
     in_range = (

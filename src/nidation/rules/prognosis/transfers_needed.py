@@ -11,7 +11,6 @@ from nidation.engine.status import ESTIMATED, NOT_ASSESSED
 from nidation.engine.vocabulary import age_now
 from nidation.knowledge import Knowledge
 from nidation.rules.rif.chances import embryo_chance
-from nidation.rules.rif.eshre import failed_transfer_summary
 
 
 def _next_embryo_age(facts: Facts) -> ir.Table:
@@ -80,7 +79,7 @@ def transfers_to_threshold(facts: Facts, kb: Knowledge) -> ir.Table:
     Two failed untested blastocysts at 0.30 each (51 %), next euploid p 0.58: 1 more.
     """
     threshold = kb.value("rif.eshre_cumulative_threshold_fraction")
-    s = failed_transfer_summary(facts, kb)
+    s = facts.derived("failed_transfer_summary")
     a = _next_embryo_age(facts)
     eu = embryo_chance(
         a, facts, age=a.age, stage=ibis.literal("blastocyst"), pgt_a=ibis.literal("euploid")

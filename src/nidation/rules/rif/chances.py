@@ -91,7 +91,7 @@ def transfer_chances(facts: Facts, kb: Knowledge) -> ir.Table:
     """The view behind the RIF definition and its chart: each transferred embryo, whether it
     counts (a negative-hCG transfer after the most recent positive hCG), and the cumulative
     predicted chance after it."""
-    d = transfer_embryos_detailed(facts, kb)
+    d = facts.derived("transferred_embryos")
     positives = (
         d.filter(d.outcome.isin(POSITIVE_OUTCOMES))
         .group_by("patient_id")

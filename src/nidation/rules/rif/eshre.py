@@ -10,13 +10,12 @@ from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
 from nidation.engine.vocabulary import compare, count_if, log_survival, one_minus_product, tri_state
 from nidation.knowledge import Knowledge
-from nidation.rules.rif.chances import transfer_chances
 
 
 def failed_transfer_summary(facts: Facts, kb: Knowledge) -> ir.Table:
     """Per patient (every patient): the counted failed transfers and embryos, how many
     embryos have no predicted chance, and the cumulative chance of the others."""
-    v = transfer_chances(facts, kb)
+    v = facts.derived("transfer_chances")
     v = v.filter(v.counted)
     agg = v.group_by("patient_id").aggregate(
         failed_transfers=v.transfer_id.nunique(),
@@ -88,7 +87,7 @@ def rif_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     Three failed transfers of single embryos with pᵢ 0.50, 0.40 and 0.25:
     1 − 0.50 × 0.60 × 0.75 = 0.775, met at a 60 % threshold.
     """
-    s = failed_transfer_summary(facts, kb)
+    s = facts.derived("failed_transfer_summary")
     threshold = kb.value("rif.eshre_cumulative_threshold_fraction")
     operator = str(kb.thresholds["rif.eshre_operator"].value)
     enough = s.failed_transfers >= kb.value("rif.eshre_min_transfers")

@@ -67,6 +67,11 @@ def graded_transfers(facts: Facts) -> ir.Table:
     )
 
 
+def graded_transfer_table(facts: Facts, kb: Knowledge) -> ir.Table:
+    """:func:`graded_transfers` as a derivation computed once per run."""
+    return graded_transfers(facts)
+
+
 def windows(t: ir.Table, *, reset: tuple[str, ...], counted: tuple[str, ...]) -> ir.Table:
     """Mark the transfers counted after the most recent ``reset`` outcome. ``certain``: an
     outcome in ``counted``, after every reset and every pending test (read as a reset);
@@ -160,7 +165,7 @@ def rif_coughlan(facts: Facts, kb: Knowledge) -> ir.Table:
     Age 36, four single transfers of 4AA, 4AB+4BA, 4AB and 4AA blastocysts, all negative:
     5 good embryos in 4 transfers, met.
     """
-    t = windows(graded_transfers(facts), reset=CLINICAL_OUTCOMES, counted=NO_CLINICAL_OUTCOMES)
+    t = windows(facts.derived("graded_transfers"), reset=CLINICAL_OUTCOMES, counted=NO_CLINICAL_OUTCOMES)
     s = per_patient(
         facts,
         t,
@@ -240,7 +245,7 @@ def rif_polanski(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     Two failed single transfers of 4AB and 4AA blastocysts: 2 good blastocysts, met.
     """
-    t = windows(graded_transfers(facts), reset=POSITIVE_OUTCOMES, counted=(NEGATIVE,))
+    t = windows(facts.derived("graded_transfers"), reset=POSITIVE_OUTCOMES, counted=(NEGATIVE,))
     s = per_patient(
         facts,
         t,
@@ -313,7 +318,7 @@ def rif_lugano(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     One failed euploid blastocyst transfer after three failed untested ones: 1, not met.
     """
-    t = windows(graded_transfers(facts), reset=POSITIVE_OUTCOMES, counted=(NEGATIVE,))
+    t = windows(facts.derived("graded_transfers"), reset=POSITIVE_OUTCOMES, counted=(NEGATIVE,))
     euploid = (t.euploid_blastocysts == t.embryos).fill_null(False)
     s = per_patient(
         facts,

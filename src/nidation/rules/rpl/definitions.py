@@ -10,13 +10,12 @@ from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_MET
 from nidation.engine.vocabulary import count_if, tri_state
 from nidation.knowledge import Knowledge
-from nidation.rules.pregnancy.events import pregnancy_events
 
 
 def loss_counts(facts: Facts, kb: Knowledge) -> ir.Table:
     """Per patient (every patient, zero when she has no pregnancy): counts of losses by
     definition, with lower and upper bounds where the gestational week is unknown."""
-    e = pregnancy_events(facts, kb)
+    e = facts.derived("pregnancy_events")
     counts = e.group_by("patient_id").aggregate(
         eshre_losses=count_if(e.counts_eshre),
         asrm_losses=count_if(e.counts_asrm),
@@ -75,7 +74,7 @@ def rpl_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     Two biochemical losses and one miscarriage at 8 weeks: 3 losses, met.
     """
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     met = c.eshre_losses >= kb.value("rpl.eshre_min_losses")
     return c.select(
         "patient_id",
@@ -120,7 +119,7 @@ def rcog_recurrent_miscarriage(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     Three miscarriages at 7, 9 and 11 weeks: met.
     """
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     need = kb.value("rpl.rcog_min_first_trimester_miscarriages")
     status = tri_state(
         certainly=c.rcog_first_trimester >= need, possibly=c.rcog_first_trimester_possible >= need
@@ -160,7 +159,7 @@ def rpl_asrm(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     One miscarriage at 9 weeks and two biochemical losses: 1 clinical loss, not met.
     """
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     met = c.asrm_losses >= kb.value("rpl.asrm_min_clinical_losses")
     return c.select("patient_id", "asrm_losses", status=ibis.ifelse(met, MET, NOT_MET))
 
@@ -199,7 +198,7 @@ def rcog_second_trimester_loss(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     A miscarriage at 16 weeks: met.
     """
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     need = kb.value("rpl.rcog_min_second_trimester_losses")
     status = tri_state(
         certainly=c.rcog_second_trimester >= need,

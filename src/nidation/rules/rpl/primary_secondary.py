@@ -10,8 +10,6 @@ from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_MET
 from nidation.engine.vocabulary import count_if
 from nidation.knowledge import Knowledge
-from nidation.rules.pregnancy.events import pregnancy_events
-from nidation.rules.rpl.definitions import loss_counts
 
 
 @rule(
@@ -45,7 +43,7 @@ def rpl_secondary(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Example
     A term birth, then three miscarriages: secondary RPL.
     """
-    e = pregnancy_events(facts, kb)
+    e = facts.derived("pregnancy_events")
     losses = (
         e.filter(e.counts_eshre)
         .group_by("patient_id")
@@ -59,7 +57,7 @@ def rpl_secondary(facts: Facts, kb: Knowledge) -> ir.Table:
         pairs.seq < pairs.last_loss_seq,
     )
     before = pairs.group_by("patient_id").aggregate(births_before_losses=count_if(earlier))
-    c = loss_counts(facts, kb)
+    c = facts.derived("loss_counts")
     joined = c.left_join(before, "patient_id")
     n_before = joined.births_before_losses.fill_null(0)
     has_rpl = joined.eshre_losses >= kb.value("rpl.eshre_min_losses")
