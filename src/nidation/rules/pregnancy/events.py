@@ -35,6 +35,7 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     first = kb.value("pregnancy.first_trimester_max_weeks")
     upper = kb.value("rpl.upper_gestation_weeks")
     viability = kb.value("pregnancy.viability_weeks")
+    us_limit = kb.value("pregnancy.us_miscarriage_max_weeks")
     weeks = p.gestational_age_weeks.cast("float64") + p.gestational_age_days.fill_null(0) / 7.0
     # A miscarriage is taken as visualised unless the record says the sac was never seen.
     sac_never_seen = (p.intrauterine_sac_seen == False).fill_null(False)  # noqa: E712
@@ -71,7 +72,7 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
         gestational_weeks=weeks,
         category=category,
         counts_eshre=(not_seen | miscarriage) & within_window,
-        counts_asrm=miscarriage & within_window,
+        counts_asrm=miscarriage & (weeks.isnull() | (weeks < us_limit)),
         counts_rcog_first_trimester=ibis.ifelse(miscarriage, first_trimester, False),
         counts_rcog_second_trimester=ibis.ifelse(miscarriage, second_trimester, False),
         beyond_viability=beyond_viability,

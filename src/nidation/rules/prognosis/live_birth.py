@@ -20,7 +20,7 @@ from nidation.knowledge import Knowledge
     uses=["table:brigham_live_birth"],
     because={
         ESTIMATED: "About {live_birth_chance:.0%} chance of a live birth in the next pregnancy "
-        "after {losses} losses at age {age:.1f} (Brigham 1999 model, row for age {table_age})",
+        "after {losses} losses at age {age} (Brigham 1999 model, row for age {table_age})",
         NOT_ASSESSED: "{reason}",
     },
 )
@@ -29,7 +29,7 @@ def next_pregnancy_live_birth(facts: Facts, kb: Knowledge) -> ir.Table:
 
     ## What it decides
     Looks up the ``brigham_live_birth`` table at the patient's number of counted pregnancy
-    losses and the tabulated maternal age nearest to her age today.
+    losses and the tabulated maternal age nearest to her age today in completed years.
 
     ## Why it matters
     Most women with recurrent loss go on to a live birth; counselling starts from her own
@@ -51,7 +51,8 @@ def next_pregnancy_live_birth(facts: Facts, kb: Knowledge) -> ir.Table:
     )
     c = facts.derived("loss_counts")
     p = facts.patients
-    x = p.select("patient_id", age=age_now(p)).join(c, "patient_id").cross_join(bounds)
+    # The table is by age in completed years: 45.4 is 45.
+    x = p.select("patient_id", age=age_now(p).floor()).join(c, "patient_id").cross_join(bounds)
     in_range = (
         (x.age >= x.age_lo)
         & (x.age <= x.age_hi)

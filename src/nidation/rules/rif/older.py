@@ -165,7 +165,9 @@ def rif_coughlan(facts: Facts, kb: Knowledge) -> ir.Table:
     Age 36, four single transfers of 4AA, 4AB+4BA, 4AB and 4AA blastocysts, all negative:
     5 good embryos in 4 transfers, met.
     """
-    t = windows(facts.derived("graded_transfers"), reset=CLINICAL_OUTCOMES, counted=NO_CLINICAL_OUTCOMES)
+    t = windows(
+        facts.derived("graded_transfers"), reset=CLINICAL_OUTCOMES, counted=NO_CLINICAL_OUTCOMES
+    )
     s = per_patient(
         facts,
         t,

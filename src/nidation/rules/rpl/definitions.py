@@ -134,7 +134,7 @@ def rcog_recurrent_miscarriage(facts: Facts, kb: Knowledge) -> ir.Table:
     name="rpl-asrm",
     kind="criterion",
     implements=["asrm-2013-def/rpl-definition"],
-    uses=["rpl.asrm_min_clinical_losses", "rpl.upper_gestation_weeks"],
+    uses=["rpl.asrm_min_clinical_losses", "pregnancy.us_miscarriage_max_weeks"],
     because={
         MET: "{asrm_losses} clinical pregnancy losses (seen on ultrasound); ASRM needs "
         "{kb[rpl.asrm_min_clinical_losses]} or more",
@@ -147,8 +147,10 @@ def rpl_asrm(facts: Facts, kb: Knowledge) -> ir.Table:
 
     ## What it decides
     Whether the patient has had at least ``rpl.asrm_min_clinical_losses`` failed clinical
-    pregnancies (documented by ultrasound or histopathology); biochemical losses, ectopic
-    and molar pregnancies are not counted.
+    pregnancies (documented by ultrasound or histopathology) before
+    ``pregnancy.us_miscarriage_max_weeks`` (the US convention for miscarriage, later
+    losses being stillbirths); biochemical losses, ectopic and molar pregnancies are not
+    counted.
 
     ## Why it matters
     Shown beside ESHRE's definition: US clinics and registries use it.
