@@ -22,6 +22,7 @@ import pyarrow as pa
 from nidation.engine.registry import Rule, RuleSet
 from nidation.engine.sources import Facts
 from nidation.engine.status import DECISIVENESS, NOT_ASSESSED
+from nidation.engine.vocabulary import DECIMALS
 from nidation.errors import RuleDefinitionError
 from nidation.knowledge import Knowledge
 
@@ -44,6 +45,8 @@ def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:
         return ibis.null().cast(dtype)
     value_type = dtype.value_type
     values = [table[n].cast(value_type) for n in names]
+    if value_type.is_floating():
+        values = [v.round(DECIMALS) for v in values]
     return ibis.map(ibis.array([ibis.literal(n) for n in names]), ibis.array(values))
 
 

@@ -13,6 +13,9 @@ import ibis.expr.types as ir
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
 
 DAYS_PER_YEAR = 365.25  # calendar convention (not a clinical value)
+DECIMALS = 12
+"""Combined probabilities and evidence are rounded to this many decimals, so that backends
+summing in different orders (DuckDB, Spark) compare and report exactly the same values."""
 
 
 def count_if(condition: ir.BooleanValue) -> ir.IntegerScalar:
@@ -88,4 +91,4 @@ def log_survival(p: ir.FloatingValue) -> ir.FloatingValue:
 
 def one_minus_product(log_sum: ir.FloatingValue) -> ir.FloatingValue:
     """1 − Π(1 − pᵢ) from Σ ln(1 − pᵢ) (0 when there were no embryos)."""
-    return 1 - log_sum.fill_null(0.0).exp()
+    return (1 - log_sum.fill_null(0.0).exp()).round(DECIMALS)

@@ -36,7 +36,10 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     upper = kb.value("rpl.upper_gestation_weeks")
     viability = kb.value("pregnancy.viability_weeks")
     us_limit = kb.value("pregnancy.us_miscarriage_max_weeks")
-    weeks = p.gestational_age_weeks.cast("float64") + p.gestational_age_days.fill_null(0) / 7.0
+    weeks = (
+        p.gestational_age_weeks.cast("float64")
+        + p.gestational_age_days.fill_null(0).cast("float64") / 7
+    )
     # A miscarriage is taken as visualised unless the record says the sac was never seen.
     sac_never_seen = (p.intrauterine_sac_seen == False).fill_null(False)  # noqa: E712
     not_seen = p.outcome.isin(("biochemical_loss", "pregnancy_of_unknown_location")) | (
