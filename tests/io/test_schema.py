@@ -40,3 +40,12 @@ def test_the_schema_text_is_stable_json() -> None:
     text = case_json_schema_text()
     assert text.endswith("}\n")
     assert json.loads(text) == case_json_schema()
+
+
+def test_the_committed_assessment_schema_matches_the_code() -> None:
+    from nidation.io.schema import assessment_json_schema_text
+
+    committed = (COMMITTED.parent / "assessment.schema.json").read_text(encoding="utf-8")
+    assert committed == assessment_json_schema_text(), (
+        "regenerate: uv run nidation schema --assessment > docs/schema/assessment.schema.json"
+    )

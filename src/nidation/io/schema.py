@@ -11,7 +11,13 @@ from typing import Any
 
 from nidation.domain import SCHEMA_VERSION, Case
 
-__all__ = ["CASE_SCHEMA_ID", "case_json_schema", "case_json_schema_text"]
+__all__ = [
+    "ASSESSMENT_SCHEMA_ID",
+    "CASE_SCHEMA_ID",
+    "assessment_json_schema_text",
+    "case_json_schema",
+    "case_json_schema_text",
+]
 
 CASE_SCHEMA_ID = f"urn:nidation:schema:case:{SCHEMA_VERSION}"
 """The schema's ``$id``; it changes only when ``SCHEMA_VERSION`` does."""
@@ -38,3 +44,27 @@ def case_json_schema() -> dict[str, Any]:
 def case_json_schema_text() -> str:
     """The schema as stable, indented JSON text (as committed in ``docs/schema``)."""
     return json.dumps(case_json_schema(), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def assessment_json_schema_text() -> str:
+    """The JSON Schema of an assessment (``nidation assess --json``), as committed."""
+    from nidation.engine.result import ASSESSMENT_SCHEMA_VERSION, Assessment
+
+    body = Assessment.model_json_schema()
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": ASSESSMENT_SCHEMA_ID,
+        "title": "Nidation assessment",
+        "description": (
+            "What Nidation concluded for one patient: definitions, predictions (and, as they "
+            "are added, causes, investigations and therapies), each with its rule, status, "
+            "evidence and sources; assessment schema version "
+            f"{ASSESSMENT_SCHEMA_VERSION}."
+        ),
+        "x-schema-version": ASSESSMENT_SCHEMA_VERSION,
+        **{k: v for k, v in body.items() if k not in ("title", "description")},
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+ASSESSMENT_SCHEMA_ID = "urn:nidation:schema:assessment:1"

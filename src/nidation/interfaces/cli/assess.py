@@ -11,9 +11,10 @@ from rich.console import Console
 from rich.table import Table
 
 from nidation.engine.result import Assessment, RuleOutcome
-from nidation.errors import InputError
-from nidation.interfaces.cli.app import EXIT_INPUT, app, err, knowledge, out, parse_day
+from nidation.errors import InputError, KnowledgeError
+from nidation.interfaces.cli.app import EXIT_INPUT, app, err, fail, knowledge, out, parse_day
 from nidation.io.case_file import read_case
+from nidation.knowledge import Knowledge
 
 _MARK = {
     "met": "✔ met",
@@ -105,6 +106,15 @@ def render_summary(assessment: Assessment, console: Console) -> None:
     console.print(a.disclaimer)
 
 
+def _with_overlay(path: Path) -> Knowledge:
+    from nidation.knowledge import load_knowledge
+
+    try:
+        return load_knowledge(path)
+    except KnowledgeError as exc:
+        fail(f"the clinic overlay {path} was refused: {exc}", code=EXIT_INPUT)
+
+
 @app.command()
 def assess(
     case_file: Annotated[Path, typer.Argument(help="A case file (.json, .yaml, .yml).")],
@@ -115,12 +125,19 @@ def assess(
             help="Assessment date for a case without as_of (YYYY-MM-DD).", show_default=False
         ),
     ] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(
+            help="A clinic overlay (TOML): its own implantation table or RIF settings.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Assess one case: which definitions she meets, with the numbers and sources behind them."""
     from nidation.api import Assessor
 
     day = parse_day(today)
-    kb = knowledge()
+    kb = knowledge() if overlay is None else _with_overlay(overlay)
     try:
         case = read_case(case_file, knowledge=kb, today=day)
     except InputError as exc:

@@ -5,10 +5,15 @@ from __future__ import annotations
 import typer
 
 from nidation.interfaces.cli.app import app
-from nidation.io.schema import case_json_schema_text
+from nidation.io.schema import assessment_json_schema_text, case_json_schema_text
 
 
 @app.command()
-def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of a case file."""
-    typer.echo(case_json_schema_text(), nl=False)
+def schema(
+    assessment: bool = typer.Option(
+        False, "--assessment", help="Print the schema of an assessment instead of a case."
+    ),
+) -> None:
+    """Print the JSON Schema (draft 2020-12) of a case file (or, with --assessment, of an
+    assessment)."""
+    typer.echo(assessment_json_schema_text() if assessment else case_json_schema_text(), nl=False)
