@@ -175,3 +175,24 @@ def test_conversion_needs_its_parameters(data_copy: pathlib.Path, edit: Edit) ->
 def test_missing_file_is_named(data_copy: pathlib.Path) -> None:
     (data_copy / "plausibility.toml").unlink()
     assert "plausibility.toml" in refused(data_copy)
+
+
+def test_area_files_add_entries_and_a_key_defined_twice_is_refused(
+    data_copy: pathlib.Path,
+) -> None:
+    area = data_copy / "thresholds.d"
+    area.mkdir()
+    (area / "extra.toml").write_text(
+        '[thresholds."demo.extra_value_mm"]\nvalue = 3\nunit = "mm"\n'
+        'source = "eshre-rpl-2022"\nlocator = "test"\nverified = false\n',
+        encoding="utf-8",
+    )
+    kb = load_knowledge(data_root=data_copy)
+    assert kb.value("demo.extra_value_mm") == 3
+    (area / "twice.toml").write_text(
+        '[thresholds."rpl.eshre_min_losses"]\nvalue = 3\nunit = "count"\n'
+        'source = "eshre-rpl-2022"\nlocator = "test"\nverified = false\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="already defined in thresholds.toml"):
+        load_knowledge(data_root=data_copy)

@@ -66,17 +66,9 @@ def build_knowledge(root: Traversable) -> Knowledge:
     version = meta.get("version")
     if not isinstance(version, str) or not version:
         raise fail("meta.toml", "meta", "version", "missing", "Give a data version string")
-    sources = keyed(read_toml(root, "sources.toml"), "sources", Source, "key", "sources.toml")
-    recommendations = keyed(
-        read_toml(root, "recommendations.toml"),
-        "recommendations",
-        Recommendation,
-        "id",
-        "recommendations.toml",
-    )
-    thresholds = keyed(
-        read_toml(root, "thresholds.toml"), "thresholds", Threshold, "key", "thresholds.toml"
-    )
+    sources = split_keyed(root, "sources", Source, "key")
+    recommendations = split_keyed(root, "recommendations", Recommendation, "id")
+    thresholds = split_keyed(root, "thresholds", Threshold, "key")
     plausibility = keyed(
         read_toml(root, "plausibility.toml"),
         "plausibility",
@@ -104,6 +96,28 @@ def build_knowledge(root: Traversable) -> Knowledge:
     )
     cross_check(knowledge)
     return knowledge
+
+
+def split_keyed(root: Traversable, section: str, model: type[M], key_field: str) -> dict[str, M]:
+    """``<section>.toml`` plus every ``<section>.d/*.toml`` (one file per clinical area, so
+    areas can be written independently); a key defined twice is an error naming both files."""
+    merged: dict[str, M] = {}
+    origin: dict[str, str] = {}
+    files = [f"{section}.toml"]
+    folder = root.joinpath(f"{section}.d")
+    if folder.is_dir():
+        files += sorted(
+            f"{section}.d/{n.name}" for n in folder.iterdir() if n.name.endswith(".toml")
+        )
+    for file in files:
+        for key, entry in keyed(read_toml(root, file), section, model, key_field, file).items():
+            if key in merged:
+                raise fail(
+                    file, key, key_field, f"already defined in {origin[key]}", "Keep one definition"
+                )
+            merged[key] = entry
+            origin[key] = file
+    return merged
 
 
 def keyed(
