@@ -194,5 +194,5 @@ def test_area_files_add_entries_and_a_key_defined_twice_is_refused(
         'source = "eshre-rpl-2022"\nlocator = "test"\nverified = false\n',
         encoding="utf-8",
     )
-    with pytest.raises(KnowledgeError, match="already defined in thresholds.toml"):
+    with pytest.raises(KnowledgeError, match=r"already defined in thresholds\.toml"):
         load_knowledge(data_root=data_copy)

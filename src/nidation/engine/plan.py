@@ -2,8 +2,9 @@
 
 Derivations (classified pregnancies, loss counts, transferred embryos with their chances…)
 are computed once per run, in order, and read by later derivations and by rules under their
-own names. Each rule's table is normalised to ``patient_id, rule_id, status, evidence``; one
-window keeps the most decisive row per patient and rule, and a join from the grid of
+own names. Each rule's table is normalised to ``patient_id, rule_id, item, status,
+evidence`` (``item`` names the test or therapy when a rule lists several, else null); one
+window keeps the most decisive row per patient, rule and item, and a join from the grid of
 patients × rules gives ``not_assessed`` to every patient a rule did not return. Everything is
 compiled to SQL once per backend dialect and reused; a request only binds its fact tables.
 """
@@ -26,7 +27,7 @@ from nidation.engine.vocabulary import DECIMALS
 from nidation.errors import RuleDefinitionError
 from nidation.knowledge import Knowledge
 
-RESERVED = ("patient_id", "status", "priority")
+RESERVED = ("patient_id", "status", "priority", "item")
 NUM_MAP = dt.Map(dt.string, dt.float64)
 TEXT_MAP = dt.Map(dt.string, dt.string)
 ViewFunction = Callable[[Facts, Knowledge], ir.Table]
@@ -66,9 +67,11 @@ def normalise(rule: Rule, table: ir.Table) -> ir.Table:
         else:
             raise RuleDefinitionError(f"{rule.id}: evidence column {name!r} has type {dtype}")
     priority = table.priority if "priority" in table.columns else ibis.literal(0)
+    item = table.item.cast("string") if "item" in table.columns else ibis.null("string")
     return table.select(
         "patient_id",
         rule_id=ibis.literal(rule.id),
+        item=item,
         status=table.status,
         rank=table.status.substitute(DECISIVENESS, else_=0),
         priority=priority.cast("int64"),
@@ -117,7 +120,7 @@ class Plan:
         every = ibis.union(*parts, distinct=False)
         order = [ibis.desc(every["rank"]), ibis.desc(every.priority)]
         ranked = every.mutate(
-            _n=ibis.row_number().over(group_by=["patient_id", "rule_id"], order_by=order)
+            _n=ibis.row_number().over(group_by=["patient_id", "rule_id", "item"], order_by=order)
         )
         best = ranked.filter(ranked._n == 0)
         grid = self.facts.patients.select("patient_id").cross_join(self.facts.rule_ids)
@@ -127,6 +130,7 @@ class Plan:
         return joined.select(
             patient_id=grid.patient_id,
             rule_id=grid.rule_id,
+            item=joined.item,
             status=joined.status.fill_null(NOT_ASSESSED),
             evidence_num=joined.evidence_num,
             evidence_text=joined.evidence_text,

@@ -46,6 +46,7 @@ class RuleOutcome(_Model):
     rule_id: str
     name: str
     kind: Kind
+    item: str | None = Field(default=None, description="The test or therapy, for list rules")
     status: str
     because: str | None = None
     next_step: str | None = None
@@ -72,6 +73,10 @@ class Assessment(_Model):
         default_factory=dict, description="Per-record derivations, e.g. classified pregnancies"
     )
     disclaimer: str = DISCLAIMER
+
+    def outcomes(self, rule_id: str) -> tuple[RuleOutcome, ...]:
+        """Every row of a rule (several for rules that list items)."""
+        return tuple(o for o in self.trace if o.rule_id == rule_id)
 
     def outcome(self, rule_id: str) -> RuleOutcome:
         for group in (
@@ -127,6 +132,7 @@ def build_assessments(output: RunOutput, plan: Plan, *, as_of: dict[str, date]) 
         grouped[row["patient_id"]][_GROUP[r.kind]].append(
             RuleOutcome(
                 rule_id=r.id,
+                item=row["item"],
                 name=r.name,
                 kind=r.kind,
                 status=status,
@@ -147,7 +153,8 @@ def build_assessments(output: RunOutput, plan: Plan, *, as_of: dict[str, date]) 
             as_of=when,
             views=views.get(pid, {}),
             **{
-                g: tuple(sorted(o, key=lambda x: order[x.rule_id])) for g, o in grouped[pid].items()
+                g: tuple(sorted(o, key=lambda x: (order[x.rule_id], x.item or "")))
+                for g, o in grouped[pid].items()
             },
         )
         for pid, when in as_of.items()

@@ -21,6 +21,7 @@ RESULT_SCHEMA = pa.schema(
     [
         pa.field("patient_id", pa.string(), nullable=False),
         pa.field("rule_id", pa.string(), nullable=False),
+        pa.field("item", pa.string()),
         pa.field("status", pa.string(), nullable=False),
         pa.field("evidence_num", pa.map_(pa.string(), pa.float64())),
         pa.field("evidence_text", pa.map_(pa.string(), pa.string())),
