@@ -19,7 +19,7 @@ from nidation.engine.registry import RuleSet
 from nidation.engine.result import Assessment, build_assessments
 from nidation.engine.run import DuckDBRunner, RunOutput, bind_tables
 from nidation.knowledge import Knowledge, load_knowledge
-from nidation.rules import DERIVATIONS, default_rules
+from nidation.rules import default_rules, derivations
 
 
 class Assessor:
@@ -28,7 +28,7 @@ class Assessor:
     def __init__(self, knowledge: Knowledge | None = None, rules: RuleSet | None = None) -> None:
         self.knowledge = knowledge or load_knowledge()
         self.rules = rules or default_rules()
-        self.plan = Plan(self.rules, self.knowledge, DERIVATIONS)
+        self.plan = Plan(self.rules, self.knowledge, derivations())
         self.runner = DuckDBRunner(self.plan)
 
     def run_tables(self, tables: Mapping[str, pa.Table], *, today: date | None = None) -> RunOutput:

@@ -35,10 +35,35 @@ ViewFunction = Callable[[Facts, Knowledge], ir.Table]
 
 @dataclass(frozen=True)
 class Derivation:
-    """A named intermediate table; ``view`` ones are also returned with the results."""
+    """A named intermediate table; ``view`` ones are also returned with the results.
+    ``after`` names the derivations it reads (they are computed first)."""
 
     make: ViewFunction
     view: bool = False
+    after: tuple[str, ...] = ()
+
+
+def ordered(derivations: Mapping[str, Derivation]) -> dict[str, Derivation]:
+    """The derivations in an order where each comes after those it reads."""
+    done: dict[str, Derivation] = {}
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        if name in visiting:
+            raise RuleDefinitionError(f"derivation {name!r} depends on itself")
+        if name not in derivations:
+            raise RuleDefinitionError(f"unknown derivation {name!r}")
+        visiting.add(name)
+        for dep in derivations[name].after:
+            visit(dep)
+        visiting.discard(name)
+        done[name] = derivations[name]
+
+    for name in sorted(derivations):
+        visit(name)
+    return done
 
 
 def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:

@@ -69,6 +69,7 @@ class Assessment(_Model):
     causes: tuple[RuleOutcome, ...] = ()
     investigations: tuple[RuleOutcome, ...] = ()
     therapies: tuple[RuleOutcome, ...] = ()
+    surveillance: tuple[RuleOutcome, ...] = ()
     views: dict[str, tuple[dict[str, Any], ...]] = Field(
         default_factory=dict, description="Per-record derivations, e.g. classified pregnancies"
     )
@@ -79,16 +80,10 @@ class Assessment(_Model):
         return tuple(o for o in self.trace if o.rule_id == rule_id)
 
     def outcome(self, rule_id: str) -> RuleOutcome:
-        for group in (
-            self.definitions,
-            self.predictions,
-            self.causes,
-            self.investigations,
-            self.therapies,
-        ):
-            for o in group:
-                if o.rule_id == rule_id:
-                    return o
+        """The (first) row of a rule."""
+        for o in self.trace:
+            if o.rule_id == rule_id:
+                return o
         raise KeyError(rule_id)
 
     @property
@@ -99,6 +94,7 @@ class Assessment(_Model):
             *self.causes,
             *self.investigations,
             *self.therapies,
+            *self.surveillance,
         )
 
 
@@ -108,6 +104,7 @@ _GROUP = {
     Kind.CAUSE: "causes",
     Kind.INVESTIGATION: "investigations",
     Kind.THERAPY: "therapies",
+    Kind.SURVEILLANCE: "surveillance",
 }
 
 

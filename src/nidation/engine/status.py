@@ -15,6 +15,7 @@ class Kind(StrEnum):
     CAUSE = "cause"
     INVESTIGATION = "investigation"
     THERAPY = "therapy"
+    SURVEILLANCE = "surveillance"
 
 
 MET = "met"

@@ -1,42 +1,65 @@
-"""The default rule set and the per-record views that accompany it.
+"""The default rule set and the derivations that accompany it.
 
-Rules live one area per package (``rpl``, ``rif``, ``prognosis``…), one module per rule or
-small family, each beside its ``.cases.yaml``. Rule ids are permanent: a renamed or merged
-rule keeps a redirect in ``REDIRECTS``.
+Rules live one area per package (``rpl``, ``rif``, ``prognosis``, ``causes``…), one module per
+rule or small family, each beside its ``.cases.yaml``. Every module below this package is
+discovered: its module-level :class:`~nidation.engine.registry.Rule` objects join the rule set
+and its module-level ``DERIVATIONS`` mapping (name → :class:`Derivation`) joins the derived
+tables, computed once per run in dependency order (``Derivation.after``). A cause that another
+rule needs (e.g. "unexplained RPL" reads every cause) is decided in a derivation named
+``cause_<name>``; its rule then simply returns that table.
+
+Rule ids are permanent: a renamed or merged rule keeps a redirect in ``REDIRECTS``.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from functools import cache
+from types import ModuleType
 
-from nidation.engine.plan import Derivation
+from nidation.engine.plan import Derivation, ordered
 from nidation.engine.registry import RuleSet, collect
-from nidation.rules.pregnancy import events
-from nidation.rules.prognosis import live_birth, transfers_needed
-from nidation.rules.rif import chances, eshre, older
-from nidation.rules.rpl import definitions, primary_secondary
+from nidation.errors import RuleDefinitionError
 
 REDIRECTS: dict[str, str] = {}
 
-DERIVATIONS: dict[str, Derivation] = {
-    "pregnancy_events": Derivation(events.pregnancy_events, view=True),
-    "loss_counts": Derivation(definitions.loss_counts),
-    "transferred_embryos": Derivation(chances.transfer_embryos_detailed),
-    "transfer_chances": Derivation(chances.transfer_chances, view=True),
-    "failed_transfer_summary": Derivation(eshre.failed_transfer_summary),
-    "graded_transfers": Derivation(older.graded_transfer_table),
-}
-"""Intermediate tables computed once per run, in this order (each may read those above it);
-the ``view`` ones are returned with every assessment."""
+_ORDER = ("pregnancy", "rpl", "rif", "prognosis")
+"""Areas listed first keep their rules first in reports; others follow alphabetically."""
+
+
+@cache
+def rule_modules() -> tuple[ModuleType, ...]:
+    """Every module of this package, areas in ``_ORDER`` first, then by name."""
+    found = [
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(__path__, prefix=f"{__name__}.")
+        if not info.ispkg
+    ]
+
+    def key(module: ModuleType) -> tuple[int, str]:
+        area = module.__name__.split(".")[2]
+        return (_ORDER.index(area) if area in _ORDER else len(_ORDER), module.__name__)
+
+    return tuple(sorted(found, key=key))
+
+
+@cache
+def derivations() -> dict[str, Derivation]:
+    """Every module's ``DERIVATIONS``, in dependency order."""
+    merged: dict[str, Derivation] = {}
+    for module in rule_modules():
+        for name, derivation in getattr(module, "DERIVATIONS", {}).items():
+            if name in merged:
+                raise RuleDefinitionError(f"derivation {name!r} is defined twice")
+            merged[name] = derivation
+    return ordered(merged)
 
 
 @cache
 def default_rules() -> RuleSet:
     """Every registered rule, in a stable order."""
-    return RuleSet(
-        collect(definitions, primary_secondary, eshre, older, live_birth, transfers_needed),
-        redirects=REDIRECTS,
-    )
+    return RuleSet(collect(*rule_modules()), redirects=REDIRECTS)
 
 
-__all__ = ["DERIVATIONS", "REDIRECTS", "default_rules"]
+__all__ = ["REDIRECTS", "default_rules", "derivations", "rule_modules"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from nidation.engine.plan import Derivation
 from nidation.engine.sources import Facts
 from nidation.knowledge import Knowledge
 
@@ -80,3 +81,6 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
         counts_rcog_second_trimester=ibis.ifelse(miscarriage, second_trimester, False),
         beyond_viability=beyond_viability,
     )
+
+
+DERIVATIONS = {"pregnancy_events": Derivation(pregnancy_events, view=True)}

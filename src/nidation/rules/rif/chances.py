@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from nidation.engine.plan import Derivation
 from nidation.engine.sources import Facts
 from nidation.engine.vocabulary import age_at, in_band, log_survival, one_minus_product
 from nidation.knowledge import Knowledge
@@ -128,3 +129,9 @@ def transfer_chances(facts: Facts, kb: Knowledge) -> ir.Table:
         "counted",
         cumulative_chance=ibis.ifelse(d.counted, cumulative, ibis.null("float64")),
     )
+
+
+DERIVATIONS = {
+    "transferred_embryos": Derivation(transfer_embryos_detailed),
+    "transfer_chances": Derivation(transfer_chances, view=True, after=("transferred_embryos",)),
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from nidation.engine.plan import Derivation
 from nidation.engine.registry import rule
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
@@ -97,3 +98,8 @@ def rif_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
         possibly=enough & (reached | (s.embryos_without_chance > 0)),
     )
     return s.mutate(status=status, threshold=ibis.literal(threshold))
+
+
+DERIVATIONS = {
+    "failed_transfer_summary": Derivation(failed_transfer_summary, after=("transfer_chances",))
+}

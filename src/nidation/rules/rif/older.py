@@ -6,6 +6,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from nidation.engine.plan import Derivation
 from nidation.engine.registry import rule
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
@@ -335,3 +336,6 @@ def rif_lugano(facts: Facts, kb: Knowledge) -> ir.Table:
         possibly=_threshold(s.euploid_failed_transfers_possible, kb, key),
     )
     return s.mutate(status=status)
+
+
+DERIVATIONS = {"graded_transfers": Derivation(graded_transfer_table)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
+from nidation.engine.plan import Derivation
 from nidation.engine.registry import rule
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_MET
@@ -207,3 +208,6 @@ def rcog_second_trimester_loss(facts: Facts, kb: Knowledge) -> ir.Table:
         possibly=c.rcog_second_trimester_possible >= need,
     )
     return c.select("patient_id", "rcog_second_trimester", status=status)
+
+
+DERIVATIONS = {"loss_counts": Derivation(loss_counts, after=("pregnancy_events",))}

@@ -1,0 +1,1 @@
+"""Laboratory results as rules read them."""
