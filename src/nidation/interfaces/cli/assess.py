@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nidation.engine.result import Assessment, RuleOutcome
-from nidation.errors import InputError, KnowledgeError
+from nidation.errors import InputError, KnowledgeError, NidationError
 from nidation.interfaces.cli.app import EXIT_INPUT, app, err, fail, knowledge, out, parse_day
 from nidation.io.case_file import read_case
 from nidation.knowledge import Knowledge
@@ -144,7 +144,12 @@ def assess(
         for problem in exc.problems:
             err().print(f"{case_file}: {problem}")
         raise typer.Exit(EXIT_INPUT) from None
-    assessment = Assessor(kb).assess(case, today=day)
+    try:
+        assessment = Assessor(kb).assess(case, today=day)
+    except NidationError as exc:
+        fail(f"the assessment could not be made: {exc}")
+    except Exception as exc:  # a defect in a rule must not reach the user as a traceback
+        fail(f"internal error while assessing ({type(exc).__name__}: {exc}); please report it")
     if as_json:
         out().print(json.dumps(assessment.model_dump(mode="json"), indent=2, ensure_ascii=False))
     else:
