@@ -23,6 +23,7 @@ from nidation.knowledge.model import (
 )
 from nidation.knowledge.overlay import apply_overlay
 from nidation.knowledge.tables import LookupTable
+from nidation.knowledge.therapies import Therapy, TherapyCatalogue
 from nidation.knowledge.units import Labs
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "PlausibilityLimit",
     "Recommendation",
     "Source",
+    "Therapy",
+    "TherapyCatalogue",
     "Threshold",
     "UnverifiedCodes",
     "ValueSet",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from nidation.domain.context import ValidationContext
@@ -15,6 +15,7 @@ from nidation.knowledge.model import (
     ValueSet,
 )
 from nidation.knowledge.tables import LookupTable
+from nidation.knowledge.therapies import TherapyCatalogue
 from nidation.knowledge.units import Labs
 
 __all__ = ["CODED_VALUESETS", "Knowledge"]
@@ -25,7 +26,8 @@ CODED_VALUESETS = ("conditions", "medications", "allergies", "therapies")
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
-    """Sources, recommendations, thresholds, tables, limits, value sets and the lab catalogue.
+    """Sources, recommendations, thresholds, tables, limits, value sets, the lab catalogue and the
+    therapy catalogue (``therapies``: a read-only mapping therapy key → Therapy).
 
     ``version`` names the exact content (``<data version>+<hash>``, plus the overlay's name and
     hash when one is applied); every report should print it.
@@ -40,6 +42,7 @@ class Knowledge:
     plausibility: Mapping[str, PlausibilityLimit]
     valuesets: Mapping[str, ValueSet]
     labs: Labs
+    therapies: TherapyCatalogue = field(default_factory=lambda: TherapyCatalogue({}, {}))
     overlay: str | None = None
     overlay_tag: str | None = None
 

@@ -24,6 +24,7 @@ from nidation.knowledge.model import (
 )
 from nidation.knowledge.problems import build, fail, read_toml, table_of
 from nidation.knowledge.tables import LookupTable, parse_table
+from nidation.knowledge.therapies import check_therapies, load_therapies
 from nidation.knowledge.units import Labs
 from nidation.knowledge.valuesets import parse_valueset
 
@@ -93,6 +94,7 @@ def build_knowledge(root: Traversable) -> Knowledge:
         plausibility=MappingProxyType(plausibility),
         valuesets=MappingProxyType(valuesets),
         labs=labs,
+        therapies=load_therapies(root),
     )
     cross_check(knowledge)
     return knowledge
@@ -201,6 +203,7 @@ def cross_check(kb: Knowledge) -> None:
         if test.plausible is not None:
             _resolves(kb, test.plausible.source, "labs.toml", f"labs.{key}.plausible")
     _check_loinc(kb)
+    check_therapies(kb)
 
 
 def _resolves(kb: Knowledge, source: str, file: str, entry: str) -> None:
