@@ -181,7 +181,7 @@ def test_area_files_add_entries_and_a_key_defined_twice_is_refused(
     data_copy: pathlib.Path,
 ) -> None:
     area = data_copy / "thresholds.d"
-    area.mkdir()
+    area.mkdir(exist_ok=True)
     (area / "extra.toml").write_text(
         '[thresholds."demo.extra_value_mm"]\nvalue = 3\nunit = "mm"\n'
         'source = "eshre-rpl-2022"\nlocator = "test"\nverified = false\n',
