@@ -1,7 +1,7 @@
 """Load the golden cases that sit beside every rule (``<module>.cases.yaml``).
 
 A cases file lists cases; each names the rule it exercises, why, the threshold and side it
-tests (``below`` / ``at`` / ``above`` / ``missing``) when it tests one, a minimal patient
+tests (and, for rules that list items, ``expect.item`` picks the row of that item) (``below`` / ``at`` / ``above`` / ``missing``) when it tests one, a minimal patient
 record and the expected status and evidence. Names read ``<expected-status>/<reason>``.
 """
 
@@ -34,6 +34,7 @@ class GoldenCase:
     evidence: dict[str, Any] = field(default_factory=dict)
     threshold: str | None = None
     side: str | None = None
+    item: str | None = None
 
     @property
     def patient_id(self) -> str:
@@ -67,6 +68,7 @@ def load_golden_cases() -> list[GoldenCase]:
                     evidence=expect.get("evidence", {}),
                     threshold=item.get("threshold"),
                     side=item.get("side"),
+                    item=expect.get("item"),
                 )
             )
     return out

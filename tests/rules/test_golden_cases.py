@@ -21,7 +21,13 @@ def assessor() -> Assessor:
 
 
 def _check(case: GoldenCase, assessment: Assessment) -> None:
-    outcome = assessment.outcome(case.rule_id)
+    rows = assessment.outcomes(case.rule_id)
+    if case.item is None:
+        outcome = next((o for o in rows if o.item is None), rows[0])
+    else:
+        matching = [o for o in rows if o.item == case.item]
+        assert matching, f"{case.name}: no row for item {case.item!r} in {case.rule_id}"
+        outcome = matching[0]
     assert outcome.status == case.status, (
         f"{case.file.name} {case.name}: expected {case.status}, got {outcome.status} "
         f"({outcome.because}); why the case expects it: {case.why}"
