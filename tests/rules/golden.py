@@ -1,8 +1,9 @@
 """Load the golden cases that sit beside every rule (``<module>.cases.yaml``).
 
 A cases file lists cases; each names the rule it exercises, why, the threshold and side it
-tests (and, for rules that list items, ``expect.item`` picks the row of that item) (``below`` / ``at`` / ``above`` / ``missing``) when it tests one, a minimal patient
-record and the expected status and evidence. Names read ``<expected-status>/<reason>``.
+tests (``below`` / ``at`` / ``above`` / ``missing``) when it tests one, a minimal patient
+record and the expected status and evidence; for a rule that lists items, ``expect.item``
+picks the row of that item. Names read ``<expected-status>/<reason>``.
 """
 
 from __future__ import annotations
