@@ -94,7 +94,7 @@ def normalise(rule: Rule, table: ir.Table) -> ir.Table:
     priority = table.priority if "priority" in table.columns else ibis.literal(0)
     item = table.item.cast("string") if "item" in table.columns else ibis.null("string")
     return table.select(
-        "patient_id",
+        patient_id=table.patient_id.cast(dt.String(nullable=True)),
         rule_id=ibis.literal(rule.id),
         item=item,
         status=table.status,
