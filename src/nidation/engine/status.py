@@ -45,6 +45,7 @@ STATUSES: dict[Kind, tuple[str, ...]] = {
         "not_indicated",
         NOT_ASSESSED,
     ),
+    Kind.SURVEILLANCE: ("flagged", "not_flagged", NOT_ASSESSED),
 }
 
 # Higher is more decisive. When a rule returns several rows for one patient the engine keeps
@@ -58,6 +59,8 @@ DECISIVENESS: dict[str, int] = {
     "recommended": 3,
     "advised_against": 3,
     "consider": 3,
+    "flagged": 3,
+    "not_flagged": 2,
     "research_only": 3,
     "done": 2,
     NOT_MET: 2,
