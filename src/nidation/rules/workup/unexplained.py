@@ -17,6 +17,7 @@ from nidation.rules.workup.catalogue import TABLE
 CAUSES = (
     "cause_aps_lab",
     "cause_thyroid_dysfunction",
+    "cause_thyroid_autoimmunity",
     "cause_uterine_anomaly",
     "cause_hydrosalpinx",
 )
@@ -25,6 +26,7 @@ CAUSES = (
 LABELS = {
     "cause_aps_lab": "antiphospholipid antibodies",
     "cause_thyroid_dysfunction": "thyroid dysfunction",
+    "cause_thyroid_autoimmunity": "thyroid autoimmunity",
     "cause_uterine_anomaly": "uterine anomaly",
     "cause_hydrosalpinx": "hydrosalpinx",
 }
