@@ -143,7 +143,14 @@ class Plan:
         if not parts:
             raise RuleDefinitionError("the rule set is empty")
         every = ibis.union(*parts, distinct=False)
-        order = [ibis.desc(every["rank"]), ibis.desc(every.priority)]
+        # Ties (same status and priority) are broken on the evidence itself, so the row kept
+        # never depends on the order a backend happened to produce rows in.
+        order = [
+            ibis.desc(every["rank"]),
+            ibis.desc(every.priority),
+            every.evidence_text.cast("string"),
+            every.evidence_num.cast("string"),
+        ]
         ranked = every.mutate(
             _n=ibis.row_number().over(group_by=["patient_id", "rule_id", "item"], order_by=order)
         )

@@ -117,7 +117,9 @@ def listed_with_summary(
         if name not in listed.columns:
             listed = listed.mutate(**{name: ibis.null(dtype)})
     rank = listed.status.substitute(DECISIVENESS, else_=0)
-    order = [ibis.desc(rank), ibis.desc(listed.priority)]
+    # Ties between indications of the same item break on the indication's name, so the row
+    # kept never depends on the order a backend produced the rows in.
+    order = [ibis.desc(rank), ibis.desc(listed.priority), listed.indication]
     listed = listed.mutate(
         _n=ibis.row_number().over(group_by=["patient_id", "item"], order_by=order)
     )
