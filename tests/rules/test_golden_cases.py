@@ -54,9 +54,8 @@ def test_golden_cases_as_one_cohort_equal_single_runs(assessor: Assessor) -> Non
     for golden, cohort_result in zip(CASES, together, strict=True):
         alone = assessor.assess(golden.case(kb), today=TODAY)
         if cohort_result != alone:
-            pytest.fail(
-                f"{golden.name}: cohort and single run differ: {_first_difference(alone, cohort_result)}"
-            )
+            difference = _first_difference(alone, cohort_result)
+            pytest.fail(f"{golden.name}: cohort and single run differ: {difference}")
         _check(golden, cohort_result)
 
 
