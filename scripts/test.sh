@@ -3,7 +3,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/_uv.sh"
 set +e
-uv run --locked python -m pytest -q -p no:cacheprovider "$@"
+# Unbuffered, so a log cut short still shows how far the run got; the slowest tests are listed.
+PYTHONUNBUFFERED=1 uv run --locked python -m pytest -q -p no:cacheprovider --durations=15 "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

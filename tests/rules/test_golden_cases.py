@@ -40,23 +40,55 @@ def _check(case: GoldenCase, assessment: Assessment) -> None:
             assert got == expected, f"{case.name}: evidence {key} = {got!r}, expected {expected!r}"
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c.rule_id}:{c.name}" for c in CASES])
-def test_golden_case_alone(case: GoldenCase, assessor: Assessor) -> None:
-    kb = assessor.knowledge
-    _check(case, assessor.assess(case.case(kb), today=TODAY))
+#: Runs of up to this many patients take the prepared path a single request takes; the golden
+#: cases run through it in batches (one run per batch instead of one per case).
+BATCH = 16
 
 
-def test_golden_cases_as_one_cohort_equal_single_runs(assessor: Assessor) -> None:
+@pytest.fixture(scope="module")
+def small_runs(assessor: Assessor) -> list[Assessment]:
+    """Every golden case through the single-request (prepared) path, in small batches."""
+    assert assessor.runner.prepared_max_patients >= BATCH
     kb = assessor.knowledge
-    cases = [c.case(kb) for c in CASES]
-    together = assessor.assess_many(cases, today=TODAY)
-    assert len(together) == len(CASES)
-    for golden, cohort_result in zip(CASES, together, strict=True):
-        alone = assessor.assess(golden.case(kb), today=TODAY)
-        if cohort_result != alone:
-            difference = _first_difference(alone, cohort_result)
+    out: list[Assessment] = []
+    for start in range(0, len(CASES), BATCH):
+        chunk = [c.case(kb) for c in CASES[start : start + BATCH]]
+        out += assessor.assess_many(chunk, today=TODAY)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cohort_run(assessor: Assessor) -> list[Assessment]:
+    """Every golden case in one cohort run (the planned path cohorts take)."""
+    assert len(CASES) > assessor.runner.prepared_max_patients
+    kb = assessor.knowledge
+    return assessor.assess_many([c.case(kb) for c in CASES], today=TODAY)
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{c.rule_id}:{c.name}" for c in CASES])
+def test_golden_case(index: int, small_runs: list[Assessment]) -> None:
+    _check(CASES[index], small_runs[index])
+
+
+def test_golden_cases_as_one_cohort_equal_the_single_request_path(
+    small_runs: list[Assessment], cohort_run: list[Assessment]
+) -> None:
+    assert [a.patient_id for a in cohort_run] == [c.patient_id for c in CASES]
+    for golden, alone, in_cohort in zip(CASES, small_runs, cohort_run, strict=True):
+        if in_cohort != alone:
+            difference = _first_difference(alone, in_cohort)
             pytest.fail(f"{golden.name}: cohort and single run differ: {difference}")
-        _check(golden, cohort_result)
+
+
+def test_a_case_alone_equals_its_batch(assessor: Assessor, small_runs: list[Assessment]) -> None:
+    """The first case of every golden file, assessed truly alone, equals its batched result."""
+    kb = assessor.knowledge
+    firsts = {c.file: i for i, c in reversed(list(enumerate(CASES)))}
+    for index in sorted(firsts.values()):
+        alone = assessor.assess(CASES[index].case(kb), today=TODAY)
+        if alone != small_runs[index]:
+            difference = _first_difference(alone, small_runs[index])
+            pytest.fail(f"{CASES[index].name}: alone and in a batch differ: {difference}")
 
 
 def _first_difference(a: Assessment, b: Assessment) -> str:

@@ -92,3 +92,12 @@ def log_survival(p: ir.FloatingValue) -> ir.FloatingValue:
 def one_minus_product(log_sum: ir.FloatingValue) -> ir.FloatingValue:
     """1 − Π(1 − pᵢ) from Σ ln(1 − pᵢ) (0 when there were no embryos)."""
     return (1 - log_sum.fill_null(0.0).exp()).round(DECIMALS)
+
+
+def split_list(text: ir.StringValue) -> ir.ArrayValue:
+    """The ``|``-separated parts of ``text`` (a list cell of a knowledge table).
+
+    Spark's ``split`` reads its separator as a regular expression, where a bare ``|`` matches
+    between every character; ``[|]`` means the literal character on every backend.
+    """
+    return text.re_split("[|]")

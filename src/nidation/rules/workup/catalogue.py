@@ -22,7 +22,7 @@ from nidation.domain.enums import PocGenetics
 from nidation.engine.plan import Derivation
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET
-from nidation.engine.vocabulary import compare, count_if
+from nidation.engine.vocabulary import compare, count_if, split_list
 from nidation.errors import RuleDefinitionError
 from nidation.knowledge import Knowledge
 from nidation.rules.rif import eshre as rif_eshre_module
@@ -179,7 +179,7 @@ def _done(facts: Facts, cat: ir.Table) -> ir.Table:
     """Per patient × catalogue row: the latest evidence that the investigation was done."""
     cols = ("patient_id", "investigation", "indication", "done_date", "value", "unit", "result")
     labs = facts.derived("latest_labs")
-    cl = cat.select("investigation", "indication", test=cat.done_labs.split("|").unnest())
+    cl = cat.select("investigation", "indication", test=split_list(cat.done_labs).unnest())
     lj = cl.join(labs, "test")
     from_labs = lj.select(
         _pid(lj),
@@ -192,7 +192,7 @@ def _done(facts: Facts, cat: ir.Table) -> ir.Table:
     )
     f = facts.findings
     cf = cat.select(
-        "investigation", "indication", "done_methods", kind=cat.done_findings.split("|").unnest()
+        "investigation", "indication", "done_methods", kind=split_list(cat.done_findings).unnest()
     )
     fj = cf.join(f, "kind")
     method_ok = fj.done_methods.isnull() | (
@@ -258,7 +258,7 @@ def _records(facts: Facts) -> ir.Table:
 
 
 def _requested(facts: Facts, cat: ir.Table) -> ir.Table:
-    cl = cat.select("investigation", "indication", test=cat.done_labs.split("|").unnest())
+    cl = cat.select("investigation", "indication", test=split_list(cat.done_labs).unnest())
     rq = facts.requested_tests
     j = cl.join(rq, "test")
     return j.group_by(KEYS).aggregate(requested_date=j.date.max(), requests=j.count())
@@ -274,7 +274,7 @@ def _repeat(facts: Facts, kb: Knowledge, cat: ir.Table) -> ir.Table:
         "indication",
         "positive_threshold",
         "repeat_threshold",
-        test=cat.done_labs.split("|").unnest(),
+        test=split_list(cat.done_labs).unnest(),
     )
     labs = facts.labs.filter(facts.labs.value.notnull() | facts.labs.qualitative.notnull())
     x = cr.join(labs, "test")
