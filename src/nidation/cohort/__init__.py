@@ -1,0 +1,1 @@
+"""Cohort mode (see the submodules)."""
