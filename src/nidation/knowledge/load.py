@@ -25,6 +25,7 @@ from nidation.knowledge.model import (
 from nidation.knowledge.problems import build, fail, read_toml, table_of
 from nidation.knowledge.tables import LookupTable, parse_table
 from nidation.knowledge.therapies import check_therapies, load_therapies
+from nidation.knowledge.therapy_tables import therapy_tables
 from nidation.knowledge.units import Labs
 from nidation.knowledge.valuesets import parse_valueset
 
@@ -84,6 +85,10 @@ def build_knowledge(root: Traversable) -> Knowledge:
     if not units_file.is_file():
         raise fail("units.txt", "", "", "file is missing", "Restore it from the repository")
     labs = Labs(tests, units_file.read_text(encoding="utf-8"))
+    therapies = load_therapies(root)
+    therapy_names = valuesets.get("therapies")
+    displays = {e.key: e.display for e in therapy_names.entries} if therapy_names else {}
+    tables.update(therapy_tables(therapies, displays))
     knowledge = Knowledge(
         data_version=version,
         content_hash=content_hash(root),
@@ -94,7 +99,7 @@ def build_knowledge(root: Traversable) -> Knowledge:
         plausibility=MappingProxyType(plausibility),
         valuesets=MappingProxyType(valuesets),
         labs=labs,
-        therapies=load_therapies(root),
+        therapies=therapies,
     )
     cross_check(knowledge)
     return knowledge

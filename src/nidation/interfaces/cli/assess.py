@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from nidation.domain import Case
 from nidation.engine.result import Assessment, RuleOutcome
 from nidation.errors import InputError, KnowledgeError, NidationError
 from nidation.interfaces.cli.app import EXIT_INPUT, app, err, fail, knowledge, out, parse_day
@@ -23,6 +24,13 @@ _MARK = {
     "estimated": "≈ estimated",
     "supported": "✔ supported",
     "ruled_out": "✘ ruled out",
+    "recommended": "✔ recommended",
+    "consider": "~ consider",
+    "research_only": "⚗ research only",
+    "advised_against": "✘ advised against",
+    "not_indicated": "– not indicated",
+    "flagged": "⚠ flagged",
+    "not_flagged": "✔ no flag",
 }
 
 
@@ -37,7 +45,8 @@ def _table(title: str, outcomes: tuple[RuleOutcome, ...]) -> Table:
             why += f"\n→ {o.next_step}"
         if o.provisional:
             why += "\n(provisional: rests on values not yet verified at source)"
-        table.add_row(f"{o.rule_id}\n{o.name}", _MARK.get(o.status, o.status), why)
+        label = f"{o.rule_id}\n{o.item or o.name}"
+        table.add_row(label, _MARK.get(o.status, o.status), why)
     return table
 
 
@@ -100,6 +109,7 @@ def render_summary(assessment: Assessment, console: Console) -> None:
         ("Causes", a.causes),
         ("Investigations", a.investigations),
         ("Treatment protocol", a.therapies),
+        ("Surveillance and safety checks", a.surveillance),
     ):
         if group:
             console.print(_table(title, group))
@@ -113,6 +123,28 @@ def _with_overlay(path: Path) -> Knowledge:
         return load_knowledge(path)
     except KnowledgeError as exc:
         fail(f"the clinic overlay {path} was refused: {exc}", code=EXIT_INPUT)
+
+
+def _with_protocols(case: Case, file: Path | None, names: list[str], kb: Knowledge) -> Case:
+    """``case`` with the therapies of the named clinic protocols requested."""
+    from nidation.io.protocols import apply_protocol, read_protocols
+
+    if file is None:
+        fail("--protocol needs --protocols FILE (the clinic's protocols file)", code=EXIT_INPUT)
+    try:
+        known = read_protocols(file, knowledge=kb)
+    except InputError as exc:
+        for problem in exc.problems:
+            err().print(f"{file}: {problem}")
+        raise typer.Exit(EXIT_INPUT) from None
+    for name in names:
+        if name not in known:
+            fail(
+                f"{file}: protocol {name!r} is not defined (defined: {', '.join(sorted(known))})",
+                code=EXIT_INPUT,
+            )
+        case = apply_protocol(case, known[name])
+    return case
 
 
 @app.command()
@@ -132,8 +164,19 @@ def assess(
             show_default=False,
         ),
     ] = None,
+    protocols: Annotated[
+        Path | None,
+        typer.Option(help="A clinic protocols file (TOML).", show_default=False),
+    ] = None,
+    protocol: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Request every therapy of this clinic protocol (repeatable; needs --protocols).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Assess one case: which definitions she meets, with the numbers and sources behind them."""
+    """Assess one case: definitions, causes, work-up, treatment protocol and safety checks."""
     from nidation.api import Assessor
 
     day = parse_day(today)
@@ -144,6 +187,8 @@ def assess(
         for problem in exc.problems:
             err().print(f"{case_file}: {problem}")
         raise typer.Exit(EXIT_INPUT) from None
+    if protocol:
+        case = _with_protocols(case, protocols, protocol, kb)
     try:
         assessment = Assessor(kb).assess(case, today=day)
     except NidationError as exc:
