@@ -19,7 +19,9 @@ _SVG_START = "<svg"
 
 def _svg(figure: Figure) -> str:
     buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    figure.savefig(
+        buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": None}
+    )
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.find(_SVG_START) :]  # drop the XML prolog and DOCTYPE

@@ -3,6 +3,7 @@ reported with its file, column and row. List columns hold ``|``-separated values
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +22,9 @@ _MAX_ROWS = 5
 
 
 def _header(file: Path) -> list[str]:
-    with file.open(encoding="utf-8", errors="replace") as handle:
-        line = handle.readline().rstrip("\r\n")
-    return [c.strip() for c in line.split(",")] if line else []
+    with file.open(encoding="utf-8", errors="replace", newline="") as handle:
+        first = next(csv.reader(handle), [])
+    return [c.strip() for c in first]
 
 
 def _converts(value: str, kind: pa.DataType) -> bool:

@@ -152,6 +152,7 @@ def read_inputs(directory: str | Path, *, staging: Path) -> CohortInputs:
         raise InputError(
             [Problem(str(root), None, "not a directory", "Give the folder holding the fact tables")]
         )
+    staging.mkdir(parents=True, exist_ok=True)
     files, origin, problems = _files(root, staging)
     if problems:
         raise InputError(problems, source=str(root))

@@ -1,0 +1,73 @@
+"""Cohort runs: per-patient results equal single-case assessments; outputs are complete."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+
+from nidation.api import default_assessor
+from nidation.cohort.batches import read_batch
+from nidation.cohort.inputs import read_inputs
+from nidation.cohort.run import CohortRun, run_cohort
+from nidation.engine.facts import tables_to_cases
+from nidation.errors import InputError
+from nidation.knowledge import Knowledge
+from tests.cohort.conftest import PATIENTS
+from tests.conftest import TODAY
+
+Key = tuple[str, str, str | None]
+
+
+def _cohort_rows(run: CohortRun) -> dict[str, dict[Key, tuple[str, dict[str, Any]]]]:
+    out: dict[str, dict[Key, tuple[str, dict[str, Any]]]] = {}
+    for row in pq.read_table(Path(run.directory) / "results").to_pylist():
+        evidence = dict(row["evidence_num"] or []) | dict(row["evidence_text"] or [])
+        key = (row["patient_id"], row["rule_id"], row["item"])
+        out.setdefault(row["patient_id"], {})[key] = (row["status"], evidence)
+    return out
+
+
+def test_cohort_results_equal_single_case_assessments(
+    cohort_dir: Path, cohort_run: CohortRun, kb: Knowledge, tmp_path: Path
+) -> None:
+    tables = read_batch(read_inputs(cohort_dir, staging=tmp_path), index=0, batches=1)
+    cases = tables_to_cases(tables, context=kb.validation_context(today=TODAY))
+    in_cohort = _cohort_rows(cohort_run)
+    assessor = default_assessor()
+    for case in random.Random(3).sample(cases, 6):
+        single = assessor.assess(case, today=TODAY)
+        rows = {
+            (case.patient.id, o.rule_id, o.item): (o.status, dict(o.evidence)) for o in single.trace
+        }
+        assert rows == in_cohort[case.patient.id], case.patient.id
+
+
+def test_every_patient_gets_every_rule_and_one_summary_row(
+    cohort_run: CohortRun,
+) -> None:
+    assert cohort_run.patients == PATIENTS
+    assert cohort_run.batches == 2
+    results = pq.read_table(Path(cohort_run.directory) / "results")
+    rules = [r.id for r in default_assessor().rules.active()]
+    pairs = set(zip(results["patient_id"].to_pylist(), results["rule_id"].to_pylist(), strict=True))
+    assert len(pairs) == PATIENTS * len(rules)
+    summary = pq.read_table(Path(cohort_run.directory) / "summary")
+    assert summary.num_rows == PATIENTS
+    assert len(set(summary["patient_id"].to_pylist())) == PATIENTS
+    assert {"age_years", "year", "RPL-DEF-001", "RIF-DEF-001", "items_due"} <= set(
+        summary.column_names
+    )
+    manifest = json.loads((Path(cohort_run.directory) / "manifest.json").read_text())
+    assert manifest["patients"] == PATIENTS
+
+
+def test_refused_input_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "facts").mkdir()
+    with pytest.raises(InputError, match="file missing"):
+        run_cohort(tmp_path / "facts", tmp_path / "out", today=TODAY)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts"]
