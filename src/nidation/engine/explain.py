@@ -63,24 +63,29 @@ def render(template: str | None, evidence: Evidence, kb: Knowledge) -> str | Non
     return _FORMATTER.vformat(template, (), values)
 
 
+def source_refs_for(rec_id: str, kb: Knowledge) -> list[dict[str, Any]]:
+    """One recommendation as a source reference."""
+    rec = kb.recommendations[rec_id]
+    return [
+        {
+            "kind": "recommendation",
+            "key": rec_id,
+            "source": rec.source,
+            "locator": rec.locator,
+            "strength": rec.strength,
+            "certainty": getattr(rec, "certainty", None) or None,
+            "statement": rec.statement,
+            "verified": rec.verified,
+        }
+    ]
+
+
 def source_refs(rule: Rule, kb: Knowledge) -> list[dict[str, Any]]:
     """The recommendations a rule implements and the knowledge entries it uses, with their
     source, locator, strength and whether they were verified against the source."""
     refs: list[dict[str, Any]] = []
     for rec_id in rule.implements:
-        rec = kb.recommendations[rec_id]
-        refs.append(
-            {
-                "kind": "recommendation",
-                "key": rec_id,
-                "source": rec.source,
-                "locator": rec.locator,
-                "strength": rec.strength,
-                "certainty": getattr(rec, "certainty", None) or None,
-                "statement": rec.statement,
-                "verified": rec.verified,
-            }
-        )
+        refs += source_refs_for(rec_id, kb)
     for key in rule.uses:
         kind, _, name = key.partition(":")
         if not name:

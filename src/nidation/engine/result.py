@@ -10,10 +10,11 @@ import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, Field
 
 from nidation._version import __version__
-from nidation.engine.explain import Evidence, render, source_refs
+from nidation.engine.explain import Evidence, render, source_refs, source_refs_for
 from nidation.engine.plan import Plan
 from nidation.engine.run import RunOutput
 from nidation.engine.status import Kind
+from nidation.knowledge import Knowledge
 
 ASSESSMENT_SCHEMA_VERSION: Literal["1"] = "1"
 DISCLAIMER = (
@@ -116,6 +117,15 @@ def _evidence(num: Any, text: Any) -> Evidence:
     return out
 
 
+def _item_refs(evidence: Evidence, kb: Knowledge) -> tuple[SourceRef, ...]:
+    """The recommendation a row names in its evidence (a list rule's item: the stance of one
+    therapy, the recommendation behind one investigation), cited before the rule's own."""
+    key = evidence.get("recommendation")
+    if not isinstance(key, str) or key not in kb.recommendations:
+        return ()
+    return tuple(SourceRef(**s) for s in source_refs_for(key, kb))
+
+
 def build_assessments(output: RunOutput, plan: Plan, *, as_of: dict[str, date]) -> list[Assessment]:
     """One :class:`Assessment` per patient, in the order of ``as_of``."""
     kb = plan.kb
@@ -126,6 +136,9 @@ def build_assessments(output: RunOutput, plan: Plan, *, as_of: dict[str, date]) 
         r = rules[row["rule_id"]]
         evidence = _evidence(row["evidence_num"], row["evidence_text"])
         status = row["status"]
+        item_refs = _item_refs(evidence, kb)
+        cited = {x.key for x in item_refs}
+        sources = item_refs + tuple(x for x in refs[r.id] if x.key not in cited)
         grouped[row["patient_id"]][_GROUP[r.kind]].append(
             RuleOutcome(
                 rule_id=r.id,
@@ -136,8 +149,8 @@ def build_assessments(output: RunOutput, plan: Plan, *, as_of: dict[str, date]) 
                 because=render(r.because.get(status), evidence, kb),
                 next_step=render(r.next_step.get(status), evidence, kb),
                 evidence=evidence,
-                sources=refs[r.id],
-                provisional=not all(s.verified for s in refs[r.id]),
+                sources=sources,
+                provisional=not all(s.verified for s in sources),
             )
         )
     views = _views_by_patient(output.views)

@@ -61,12 +61,21 @@ def read_protocols(path: Path, *, knowledge: Knowledge) -> dict[str, ClinicProto
     protocols: dict[str, ClinicProtocol] = {}
     for name, body in section.items():
         where = f"protocols.{name}"
+        if not isinstance(body, dict):
+            problems.append(Problem(where, body, "not a table", "Write [protocols.<name>]"))
+            continue
         try:
-            protocol = ClinicProtocol.model_validate({"name": name, **dict(body)})
-        except (ValidationError, TypeError, ValueError) as exc:
-            problems.append(
-                Problem(path=where, value=body, why=str(exc).splitlines()[0], action="Fix it")
-            )
+            protocol = ClinicProtocol.model_validate({"name": name, **body})
+        except ValidationError as exc:
+            problems += [
+                Problem(
+                    path=".".join([where, *(str(p) for p in e["loc"])]),
+                    value=e.get("input"),
+                    why=f"{e['msg']} ({e['type']})",
+                    action="Give a title and a non-empty list of therapy keys, nothing else",
+                )
+                for e in exc.errors()
+            ]
             continue
         for i, key in enumerate(protocol.therapies):
             if key not in known:

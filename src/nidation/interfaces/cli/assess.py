@@ -177,7 +177,7 @@ def assess(
     ] = None,
 ) -> None:
     """Assess one case: definitions, causes, work-up, treatment protocol and safety checks."""
-    from nidation.api import Assessor
+    from nidation.api import Assessor, default_assessor
 
     day = parse_day(today)
     kb = knowledge() if overlay is None else _with_overlay(overlay)
@@ -190,7 +190,8 @@ def assess(
     if protocol:
         case = _with_protocols(case, protocols, protocol, kb)
     try:
-        assessment = Assessor(kb).assess(case, today=day)
+        assessor = default_assessor() if overlay is None else Assessor(kb)
+        assessment = assessor.assess(case, today=day)
     except NidationError as exc:
         fail(f"the assessment could not be made: {exc}")
     except Exception as exc:  # a defect in a rule must not reach the user as a traceback

@@ -3,10 +3,10 @@
 An indication is a key of ``data/therapies/_indications.toml``. Most are decided by one rule
 (its ``decided_by``): a positive status (met, supported) makes the indication *active*, a
 negative one (not met, ruled out) *inactive*, anything else leaves it *unknown*. A few are
-narrower than any rule and are read from a cause's evidence (the ATA-2017 thyroid cell, the
-ESHRE/ESGE class of a uterine anomaly) or from the record (an ongoing pregnancy with bleeding,
-levothyroxine already taken). Unknown is never inactive: a therapy whose indication is unknown
-is reported as not assessed, not as not indicated.
+narrower than any rule and are read from a cause's evidence (the ATA-2017 thyroid cell, thyroid
+autoimmunity only while euthyroid, the ESHRE/ESGE class of a uterine anomaly) or from the record
+(an ongoing pregnancy with bleeding, levothyroxine already taken). Unknown is never inactive: a
+therapy whose indication is unknown is reported as not assessed, not as not indicated.
 """
 
 from __future__ import annotations
@@ -32,12 +32,24 @@ def _state(active: ir.BooleanValue, inactive: ir.BooleanValue) -> ir.StringValue
     )
 
 
+#: Rule decisions a derivation already holds (read there instead of compiling the rule again).
+DECIDED_IN = {
+    "RPL-DEF-001": ("workup_indications", "rpl_status"),
+    "RIF-DEF-001": ("workup_indications", "rif_status"),
+}
+
+
 def _by_rule(facts: Facts, kb: Knowledge, rule_id: str) -> ir.Table:
     from nidation.rules import default_rules
 
-    rule = default_rules().get(rule_id)
-    t = rule.decide(facts, kb)
-    state = _state(t.status.isin((MET, SUPPORTED)), t.status.isin((NOT_MET, RULED_OUT)))
+    if rule_id in DECIDED_IN:
+        name, column = DECIDED_IN[rule_id]
+        t = facts.derived(name)
+        status = t[column]
+    else:
+        t = default_rules().get(rule_id).decide(facts, kb)
+        status = t.status
+    state = _state(status.isin((MET, SUPPORTED)), status.isin((NOT_MET, RULED_OUT)))
     return t.select("patient_id", state=state, basis=ibis.literal(rule_id))
 
 
@@ -64,6 +76,12 @@ def _thyroid(facts: Facts, kb: Knowledge, indication: str) -> ir.Table:
             both & ~(pos & (t.tsh_band == "over_tpo_consider")),
         ),
         "euthyroid_tpo_negative": (neg & within, both & ~(neg & within)),
+        # Euthyroid only: a raised (or low) TSH takes her out of this cell, so the stances on
+        # thyroid autoimmunity with normal function do not reach a hypothyroid woman.
+        "thyroid_autoimmunity": (
+            pos & within & ~overt,
+            neg | (pos & t.tsh.notnull() & ~(within.fill_null(False) & ~overt)),
+        ),
     }
     active, inactive = rules[indication]
     return t.select(
@@ -144,6 +162,7 @@ SPECIAL: dict[str, Callable[[Facts, Knowledge, str], ir.Table]] = {
     "thyroid_tsh_above_10_tpo_negative": _thyroid,
     "thyroid_autoimmunity_tsh_above_2_5": _thyroid,
     "euthyroid_tpo_negative": _thyroid,
+    "thyroid_autoimmunity": _thyroid,
     "septate_uterus": _septate,
     "pcos": _pcos,
     "early_pregnancy_bleeding_with_prior_miscarriage": _early_bleeding,
