@@ -65,11 +65,12 @@ def report(
     ] = None,
 ) -> None:
     """Write the clinician report or the patient summary of one case."""
-    from nidation.api import Assessor
+    from nidation.api import Assessor, default_assessor
     from nidation.reports import render_report
 
     day = parse_day(today)
     kb = knowledge() if overlay is None else _with_overlay(overlay)
+    assessor = default_assessor() if overlay is None else None  # compiled once per process
     try:
         case = read_case(case_file, knowledge=kb, today=day)
     except InputError as exc:
@@ -77,7 +78,7 @@ def report(
             err().print(f"{case_file}: {problem}")
         raise typer.Exit(EXIT_INPUT) from None
     try:
-        assessment = Assessor(kb).assess(case, today=day)
+        assessment = (assessor or Assessor(kb)).assess(case, today=day)
         data = render_report(
             assessment,
             case,
