@@ -192,10 +192,10 @@ def chance_chart(rows: Sequence[ChanceRow], threshold: float | None, _: Gettext)
             ax.axhline(threshold, color="#c0392b", linestyle="--", linewidth=1.2, zorder=3)
             ax.annotate(
                 _("threshold {value}").format(value=f"{threshold:.0%}"),
-                (len(rows) - 0.5, threshold),
+                (-0.45, threshold),
                 xytext=(0, 3),
                 textcoords="offset points",
-                ha="right",
+                ha="left",
                 color="#c0392b",
             )
         labels = [f"{r.transfer_date:%Y-%m}" if r.transfer_date else r.transfer_id for r in rows]
