@@ -24,7 +24,7 @@ def cohorts(draw: st.DrawFn) -> list[dict[str, Any]]:
     return docs
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts())
 def test_cohort_run_equals_single_runs(docs: list[dict[str, Any]]) -> None:
     assessor: Assessor = default_assessor()

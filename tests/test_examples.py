@@ -89,6 +89,60 @@ EXPECTED: dict[str, dict[str, str]] = {
 }
 
 
+#: The treatment protocol a specialist would draft for each example: (rule, therapy) → status.
+PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
+    "obstetric-aps.json": {
+        ("TX-PLAN-001", "lmwh"): "recommended",
+        ("TX-PLAN-001", "low_dose_aspirin"): "recommended",
+        ("TX-PLAN-001", "intralipid"): "advised_against",
+        ("TX-PLAN-001", "psychological_support"): "recommended",
+        ("TX-SAFE-001", "lmwh"): "not_assessed",
+    },
+    "unexplained-complete-workup.json": {
+        ("TX-PLAN-001", "lmwh"): "advised_against",
+        ("TX-PLAN-001", "low_dose_aspirin"): "advised_against",
+        ("TX-PLAN-001", "prednisolone"): "advised_against",
+        ("TX-PLAN-001", "hydroxychloroquine"): "research_only",
+        ("TX-PLAN-001", "psychological_support"): "recommended",
+        ("TX-PLAN-001", "lifestyle"): "recommended",
+    },
+    "septate-uterus.yaml": {("TX-PLAN-001", "septum_resection"): "recommended"},
+    "hydrosalpinx.yaml": {
+        ("TX-PLAN-001", "salpingectomy_or_occlusion"): "recommended",
+        ("TX-PLAN-001", "endometrial_scratching"): "advised_against",
+    },
+    "thyroid-autoimmunity.yaml": {("TX-PLAN-001", "levothyroxine"): "consider"},
+    "rif-only.yaml": {
+        ("TX-PLAN-001", "intralipid"): "advised_against",
+        ("TX-PLAN-001", "g_csf"): "advised_against",
+        ("TX-PLAN-001", "prp"): "research_only",
+    },
+    "rpl-only.yaml": {
+        ("TX-PLAN-001", "lmwh"): "not_assessed",
+        ("TX-PLAN-001", "prednisolone"): "advised_against",
+    },
+    "secondary-rpl-after-live-birth.yaml": {
+        ("TX-PLAN-001", "progesterone"): "recommended",
+        ("TX-REQ-001", "progesterone"): "recommended",
+        ("TX-REQ-001", "intralipid"): "advised_against",
+        ("TX-REQ-001", "prednisolone"): "advised_against",
+        ("TX-SAFE-001", "intralipid"): "flagged",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(PROTOCOL))
+def test_example_protocols(name: str) -> None:
+    assessor = default_assessor()
+    case = read_case(EXAMPLES / name, knowledge=assessor.knowledge)
+    assessment = assessor.assess(case, today=TODAY)
+    got = {
+        (rule, item): next((o.status for o in assessment.outcomes(rule) if o.item == item), None)
+        for rule, item in PROTOCOL[name]
+    }
+    assert got == PROTOCOL[name]
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_example_conclusions(name: str) -> None:
     assessor = default_assessor()

@@ -75,6 +75,7 @@ def _differences(
 
 
 RESULT_KEYS = ("patient_id", "rule_id", "item")
+VIEW_KEYS = ("patient_id", "pregnancy_id", "transfer_id", "embryo_id", "investigation", "therapy")
 CORE = ("RPL-DEF-00", "RIF-DEF-001", "RIF-DEF-002", "RIF-DEF-003", "RIF-DEF-004", "PRED-")
 
 
@@ -108,10 +109,6 @@ def test_spark_and_duckdb_give_identical_views(both: tuple[Any, Any]) -> None:
     duck, sparked = both
     assert set(sparked.views) == set(duck.views)
     for name, table in duck.views.items():
-        keys = [
-            c
-            for c in ("patient_id", "pregnancy_id", "transfer_id", "embryo_id", "investigation")
-            if c in table.column_names
-        ]
+        keys = [c for c in VIEW_KEYS if c in table.column_names]
         diff = _differences(sparked.views[name].to_pylist(), table.to_pylist(), *keys)
         assert not diff, f"view {name}:\n" + "\n".join(diff)

@@ -98,6 +98,9 @@ def therapy_options(facts: Facts, kb: Knowledge) -> ir.Table:
         any_known=known.any().over(w),
         best_unknown=ibis.ifelse(known, 0, a["rank"]).max().over(w),
     )
+    # A therapy whose only possible stance is "no recommendation" for indications not yet
+    # assessed says nothing about her: it is left out (a request for it still gets a row).
+    a = a.filter(a.any_known | (a.best_unknown > STANCE_RANK["no_recommendation"]))
     deciding = a.known | (~a.any_known & (a.best_unknown < FAVOURABLE))
     d = a.filter(deciding)
     # Most favourable stance first; among equals a graded one, then by name (deterministic).

@@ -11,7 +11,7 @@ from nidation.knowledge import Knowledge
 
 STANCE_LINE = (
     "{display}: {stance_words} for {indication} ({guideline}{strength_shown}){pending_note}. "
-    "Guidelines: {stances}"
+    "{disagree_note}Guidelines: {stances}"
 )
 PENDING_NOTE = (
     " — not yet confirmed for her, but no result of the pending work-up would make it recommended"
@@ -51,6 +51,9 @@ def protocol_rows(facts: Facts) -> ir.Table:
         strength_shown=ibis.coalesce(", " + o.strength, ""),
         guidelines_disagree=o.guidelines_disagree,
         pending_only=o.pending_only,
+        disagree_note=ibis.ifelse(
+            o.guidelines_disagree.fill_null(False), "The guidelines disagree. ", ""
+        ),
         pending_note=ibis.ifelse(o.pending_only.fill_null(False), PENDING_NOTE, ""),
         losses=o.losses,
         timing_shown=ibis.coalesce(o.timing, "not documented by the sources"),
