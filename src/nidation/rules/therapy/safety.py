@@ -49,6 +49,14 @@ def _limit(kb: Knowledge, checks: ir.Table) -> ir.FloatingValue:
     return checks.value if by_key is None else ibis.coalesce(checks.value, by_key)
 
 
+def _limit_unit(kb: Knowledge, checks: ir.Table) -> ir.StringValue:
+    """The check's own unit, else the unit of the threshold it reads."""
+    keys = sorted({str(r["threshold"]) for r in kb.tables["therapy_checks"].rows if r["threshold"]})
+    branches = [(checks.threshold == k, ibis.literal(kb.thresholds[k].unit)) for k in keys]
+    by_key = ibis.cases(*branches, else_=ibis.null("string")) if branches else None
+    return checks.unit if by_key is None else ibis.coalesce(checks.unit, by_key)
+
+
 def _crosses(
     value: ir.FloatingValue, op: ir.StringValue, limit: ir.FloatingValue
 ) -> ir.BooleanValue:
@@ -98,6 +106,7 @@ def therapy_safety(facts: Facts, kb: Knowledge) -> ir.Table:
     for right in (cond, a.distinct(), med, labs):
         x = x.left_join(right, ["patient_id", "key"]).drop("patient_id_right", "key_right")
     limit = _limit(kb, x)
+    unit = _limit_unit(kb, x)
     kind = x.check
     hit = ibis.cases(
         (kind == "condition", ibis.ifelse(x.n_conditions.notnull(), x._cond.notnull(), None)),
@@ -125,13 +134,14 @@ def therapy_safety(facts: Facts, kb: Knowledge) -> ir.Table:
     per_kg = (
         "dose at most "
         + number_text(limit)
-        + " "
-        + ibis.coalesce(x.unit, "")
+        + ibis.coalesce(" " + unit, "")
         + ibis.ifelse(
             x.weight_kg.notnull(),
             " (at most "
             + (limit * x.weight_kg).round(0).cast("int64").cast("string")
-            + " a day at "
+            # mg/kg/day at her weight is mg/day
+            + ibis.coalesce(" " + unit.replace("/kg", ""), "")
+            + " at "
             + number_text(x.weight_kg)
             + " kg)",
             "",
@@ -139,7 +149,10 @@ def therapy_safety(facts: Facts, kb: Knowledge) -> ir.Table:
     )
     limits = ibis.cases(
         (kind == "dose_per_kg", per_kg),
-        (kind == "dose_per_day", "dose at most " + number_text(limit) + " " + x.unit),
+        (
+            kind == "dose_per_day",
+            "dose at most " + number_text(limit) + ibis.coalesce(" " + unit, ""),
+        ),
         else_=ibis.null("string"),
     )
     shown = ibis.ifelse(kind == "lab", lab_name, ibis.coalesce(x.key, kind))
