@@ -6,6 +6,7 @@ the same patient inside a million-patient cohort get identical answers.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
@@ -21,6 +22,21 @@ from nidation.engine.run import DuckDBRunner, RunOutput, bind_tables
 from nidation.knowledge import Knowledge, load_knowledge
 from nidation.rules import default_rules, derivations
 
+_PLANS: dict[tuple[int, tuple[str, ...]], tuple[Knowledge, Plan]] = {}
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(knowledge: Knowledge, rules: RuleSet) -> Plan:
+    """The compiled plan of ``rules`` on ``knowledge``, built once per process (compiling
+    takes seconds; knowledge objects are immutable, so the plan is reused)."""
+    key = (id(knowledge), tuple(r.id for r in rules.active()))
+    with _PLANS_LOCK:
+        cached = _PLANS.get(key)
+        if cached is None or cached[0] is not knowledge or cached[1].rules != rules:
+            cached = (knowledge, Plan(rules, knowledge, derivations()))
+            _PLANS[key] = cached
+        return cached[1]
+
 
 class Assessor:
     """A rule set compiled against one knowledge base, ready to run (thread-safe)."""
@@ -28,7 +44,7 @@ class Assessor:
     def __init__(self, knowledge: Knowledge | None = None, rules: RuleSet | None = None) -> None:
         self.knowledge = knowledge or load_knowledge()
         self.rules = rules or default_rules()
-        self.plan = Plan(self.rules, self.knowledge, derivations())
+        self.plan = _plan(self.knowledge, self.rules)
         self.runner = DuckDBRunner(self.plan)
 
     def run_tables(self, tables: Mapping[str, pa.Table], *, today: date | None = None) -> RunOutput:

@@ -194,5 +194,7 @@ def _row_order(row: dict[str, Any]) -> tuple[str, ...]:
         "pregnancy_id",
         "transfer_id",
         "embryo_id",
+        "investigation",
+        "therapy",
     )
     return tuple(f"{row[k]!s:>20}" if k in row else "" for k in keys)

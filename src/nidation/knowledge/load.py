@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import pathlib
@@ -86,9 +87,6 @@ def build_knowledge(root: Traversable) -> Knowledge:
         raise fail("units.txt", "", "", "file is missing", "Restore it from the repository")
     labs = Labs(tests, units_file.read_text(encoding="utf-8"))
     therapies = load_therapies(root)
-    therapy_names = valuesets.get("therapies")
-    displays = {e.key: e.display for e in therapy_names.entries} if therapy_names else {}
-    tables.update(therapy_tables(therapies, displays))
     knowledge = Knowledge(
         data_version=version,
         content_hash=content_hash(root),
@@ -102,7 +100,11 @@ def build_knowledge(root: Traversable) -> Knowledge:
         therapies=therapies,
     )
     cross_check(knowledge)
-    return knowledge
+    # The catalogue as tables, once check_therapies (in cross_check) has accepted it.
+    therapy_names = valuesets.get("therapies")
+    displays = {e.key: e.display for e in therapy_names.entries} if therapy_names else {}
+    flat = therapy_tables(therapies, displays)
+    return dataclasses.replace(knowledge, tables=MappingProxyType({**tables, **flat}))
 
 
 def split_keyed(root: Traversable, section: str, model: type[M], key_field: str) -> dict[str, M]:

@@ -24,13 +24,14 @@ __all__ = ["STANCE_RANK", "therapy_tables"]
 
 #: How favourable a stance is; a patient's status for a therapy is the most favourable stance of
 #: any indication she has (the other stances stay listed in the evidence).
-STANCE_RANK: Mapping[str, int] = {
-    "recommended": 5,
-    "conditional": 4,
-    "research_only": 3,
-    "advised_against": 2,
-    "no_recommendation": 1,
-}
+STANCE_ORDER = (
+    "no_recommendation",
+    "advised_against",
+    "research_only",
+    "conditional",
+    "recommended",
+)
+STANCE_RANK: Mapping[str, int] = {s: i + 1 for i, s in enumerate(STANCE_ORDER)}
 _TABLE = {"source": "nidation-defaults", "verified": True}
 _PROVENANCE = {"source": "str", "locator": "str", "verified": "bool"}
 _START = {
@@ -151,8 +152,10 @@ def _stances(therapies: list[Therapy]) -> LookupTable:
 
 def regimen_text(regimens: Iterable[Regimen]) -> str | None:
     """The regimens a source documents (guideline ones first), each with its source key."""
-    order = {"guideline": 0, "label": 1, "trial": 2}
-    chosen = sorted(regimens, key=lambda r: order.get(r.context, 3))
+    first = ("guideline", "label", "trial")
+    chosen = sorted(
+        regimens, key=lambda r: first.index(r.context) if r.context in first else len(first)
+    )
     return "; ".join(f"{r.description} [{r.source}]" for r in chosen) or None
 
 
