@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,12 @@ class GoldenCase:
 
 
 def load_golden_cases() -> list[GoldenCase]:
+    """Every golden case (parsed once per process; a fresh list each call)."""
+    return list(_golden_cases())
+
+
+@cache
+def _golden_cases() -> tuple[GoldenCase, ...]:
     out: list[GoldenCase] = []
     files = sorted({r.cases_file for r in default_rules() if r.cases_file is not None})
     for path in files:
@@ -72,4 +79,4 @@ def load_golden_cases() -> list[GoldenCase]:
                     item=expect.get("item"),
                 )
             )
-    return out
+    return tuple(out)
