@@ -106,10 +106,17 @@ def therapy_options(facts: Facts, kb: Knowledge) -> ir.Table:
     # Most favourable stance first; among equals a graded one, then by name (deterministic).
     order = [ibis.desc(d["rank"]), d.strength.isnull(), d.guideline, d.indication, d.entry]
     d = d.mutate(_n=ibis.row_number().over(group_by=["patient_id", "therapy"], order_by=order))
-    listed = d.group_by(["patient_id", "therapy"]).aggregate(
-        stances=d.said.collect().sort().join("; "),
-        guidelines_disagree=d.stance.nunique() > 1,
+    # Guidelines disagree when two of them take different stances on the same indication.
+    per_indication = d.group_by(["patient_id", "therapy", "indication"]).aggregate(
+        _stances=d.stance.nunique(where=d.guideline.notnull())
     )
+    disagree = per_indication.group_by(["patient_id", "therapy"]).aggregate(
+        guidelines_disagree=(per_indication._stances > 1).any()
+    )
+    listed = d.group_by(["patient_id", "therapy"]).aggregate(
+        stances=d.said.collect().sort().join("; ")
+    )
+    listed = listed.join(disagree, ["patient_id", "therapy"])
     b = d.filter(d._n == 0)
     best = b.select(
         "patient_id",
