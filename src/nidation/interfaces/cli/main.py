@@ -6,12 +6,21 @@ To add a command, write ``nidation/interfaces/cli/<name>.py`` registering on
 
 from __future__ import annotations
 
-from nidation.interfaces.cli import assess, cohort, report, rules, schema, synth, validate
+from nidation.interfaces.cli import (
+    assess,
+    cohort,
+    report,
+    rules,
+    schema,
+    serve,
+    synth,
+    validate,
+)
 from nidation.interfaces.cli.app import app
 
 __all__ = ["COMMAND_MODULES", "app"]
 
-COMMAND_MODULES = (assess, cohort, report, rules, schema, synth, validate)
+COMMAND_MODULES = (assess, cohort, report, rules, schema, serve, synth, validate)
 """Every module whose commands are registered on ``app``."""
 
 if __name__ == "__main__":  # pragma: no cover
