@@ -91,7 +91,8 @@ def _options(kb: Knowledge, picker: str) -> tuple[tuple[str, str], ...]:
 def _field(model: type[BaseModel], name: str, kb: Knowledge, prefix: str) -> FieldSpec | None:
     info = model.model_fields[name]
     core, _ = _unwrap(info.annotation)
-    required = info.is_required()
+    # Inside an optional sub-record (a karyotype) a field is required only once it is filled.
+    required = info.is_required() and prefix.count(".") == 0
     common: dict[str, Any] = {
         "name": f"{prefix}{name}",
         "label": humanise(f"{prefix}{name}".replace(".", " ")),
