@@ -28,6 +28,10 @@ LOCAL_CONF: dict[str, str] = {
     "spark.ui.showConsoleProgress": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.ansi.enabled": "false",
+    # The plan registers every knowledge table and ~35 stages per run; with the default 1 GB
+    # heap a run over a few hundred patients can die of OutOfMemoryError, which leaves the
+    # Python side waiting forever on the Arrow stream. Applies when this process starts the JVM.
+    "spark.driver.memory": "4g",
 }
 
 
