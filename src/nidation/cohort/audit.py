@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -18,21 +19,33 @@ import jinja2
 from nidation._version import __version__
 from nidation.cohort.audit_charts import bar_chart, line_chart, stacked_bars
 from nidation.errors import InputError, Problem
+from nidation.knowledge import Knowledge, load_knowledge
 from nidation.rules import default_rules
 
-__all__ = ["AGE_BANDS", "audit_data", "render_audit", "write_audit"]
+__all__ = ["age_bands", "audit_data", "render_audit", "write_audit"]
 
-AGE_BANDS = ((None, 30), (30, 35), (35, 38), (38, 41), (41, 43), (43, None))
-"""Age bands [low, high) in years; the implantation tables' bands with <30 split off."""
+
+def age_bands(kb: Knowledge) -> tuple[tuple[float | None, float | None], ...]:
+    """Age bands [low, high) in years: the ESHRE implantation table's own age bands."""
+    rows = kb.tables["embryo_implantation"].rows
+    edges = sorted({float(v) for r in rows for v in (r["age_min"], r["age_max"]) if v is not None})
+    bounds: list[float | None] = [None, *edges, None]
+    return tuple(pairwise(bounds))
+
+
 DEFINITIONS = "rule_id LIKE 'RPL-DEF-%' OR rule_id LIKE 'RIF-DEF-%'"
 WORKUP = "rule_id IN ('INV-PLAN-001', 'INV-PLAN-002', 'INV-PLAN-003')"
 _TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _band_sql() -> str:
+def _band_sql(kb: Knowledge) -> str:
     cases = []
-    for low, high in AGE_BANDS:
-        label = f"<{high}" if low is None else (f"≥{low}" if high is None else f"{low}–{high - 1}")
+    for low, high in age_bands(kb):
+        label = (
+            f"<{high:g}"
+            if low is None
+            else (f"≥{low:g}" if high is None else f"{low:g}–{high - 1:g}")
+        )
         test = " AND ".join(
             t
             for t in (
@@ -45,7 +58,7 @@ def _band_sql() -> str:
     return f"CASE {' '.join(cases)} ELSE 'unknown' END"
 
 
-def _connect(results_dir: Path) -> duckdb.DuckDBPyConnection:
+def _connect(results_dir: Path, kb: Knowledge) -> duckdb.DuckDBPyConnection:
     results, summary = results_dir / "results", results_dir / "summary"
     if not results.is_dir() or not summary.is_dir():
         raise InputError(
@@ -61,7 +74,7 @@ def _connect(results_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet('{results}/*.parquet')")
     con.execute(
-        f"CREATE VIEW patients AS SELECT patient_id, year, age_years, {_band_sql()} AS band "
+        f"CREATE VIEW patients AS SELECT patient_id, year, age_years, {_band_sql(kb)} AS band "
         f"FROM read_parquet('{summary}/*.parquet')"
     )
     return con
@@ -77,9 +90,9 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return int(con.execute(sql).fetchall()[0][0])
 
 
-def audit_data(results_dir: str | Path) -> dict[str, Any]:
+def audit_data(results_dir: str | Path, knowledge: Knowledge | None = None) -> dict[str, Any]:
     """Every number of the audit, as plain rows (the report renders them)."""
-    con = _connect(Path(results_dir))
+    con = _connect(Path(results_dir), knowledge or load_knowledge())
     prevalence = f"""
         SELECT rule_id, {{key}} AS key, count(*) AS patients,
                count(*) FILTER (WHERE status = 'met') AS met,

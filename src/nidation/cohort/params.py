@@ -74,7 +74,11 @@ class SynthParameters:
             ) from None
 
     def aneuploidy(self, ages: Floats) -> Floats:
-        """Blastocyst aneuploidy by age, linear between 35 and 43 years."""
+        """Blastocyst aneuploidy by age, linear between the two anchor ages of the table."""
         young, old = self["ivf.aneuploidy_under_35"], self["ivf.aneuploidy_over_42"]
-        weight = np.clip((ages - 35.0) / 8.0, 0.0, 1.0)
+        low, high = (
+            self["ivf.aneuploidy_anchor_young_years"],
+            self["ivf.aneuploidy_anchor_old_years"],
+        )
+        weight = np.clip((ages - low) / (high - low), 0.0, 1.0)
         return young + (old - young) * weight

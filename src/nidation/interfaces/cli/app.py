@@ -26,6 +26,9 @@ from nidation._version import __version__
 from nidation.errors import KnowledgeError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nidation.domain import Case
     from nidation.knowledge import Knowledge
 
 __all__ = ["EXIT_FAILED", "EXIT_INPUT", "app", "err", "fail", "knowledge", "out", "parse_day"]
@@ -100,3 +103,29 @@ def _root(
     ] = False,
 ) -> None:
     """Clinical decision support for recurrent implantation failure and pregnancy loss."""
+
+
+def knowledge_with(overlay: Path | None) -> Knowledge:
+    """The packaged knowledge base, or it with a clinic overlay; exits 2 if the overlay is
+    refused."""
+    if overlay is None:
+        return knowledge()
+    from nidation.knowledge import load_knowledge
+
+    try:
+        return load_knowledge(overlay)
+    except KnowledgeError as exc:
+        fail(f"the clinic overlay {overlay} was refused: {exc}", code=EXIT_INPUT)
+
+
+def read_case_or_exit(path: Path, kb: Knowledge, today: date | None) -> Case:
+    """The case in ``path``; on refusal every problem is printed, one line each, and exit 2."""
+    from nidation.errors import InputError
+    from nidation.io.case_file import read_case
+
+    try:
+        return read_case(path, knowledge=kb, today=today)
+    except InputError as exc:
+        for problem in exc.problems:
+            err().print(f"{path}: {problem}")
+        raise typer.Exit(EXIT_INPUT) from None

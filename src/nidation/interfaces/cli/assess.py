@@ -12,9 +12,17 @@ from rich.table import Table
 
 from nidation.domain import Case
 from nidation.engine.result import Assessment, RuleOutcome
-from nidation.errors import InputError, KnowledgeError, NidationError
-from nidation.interfaces.cli.app import EXIT_INPUT, app, err, fail, knowledge, out, parse_day
-from nidation.io.case_file import read_case
+from nidation.errors import InputError, NidationError
+from nidation.interfaces.cli.app import (
+    EXIT_INPUT,
+    app,
+    err,
+    fail,
+    knowledge_with,
+    out,
+    parse_day,
+    read_case_or_exit,
+)
 from nidation.knowledge import Knowledge
 
 _MARK = {
@@ -116,15 +124,6 @@ def render_summary(assessment: Assessment, console: Console) -> None:
     console.print(a.disclaimer)
 
 
-def _with_overlay(path: Path) -> Knowledge:
-    from nidation.knowledge import load_knowledge
-
-    try:
-        return load_knowledge(path)
-    except KnowledgeError as exc:
-        fail(f"the clinic overlay {path} was refused: {exc}", code=EXIT_INPUT)
-
-
 def _with_protocols(case: Case, file: Path | None, names: list[str], kb: Knowledge) -> Case:
     """``case`` with the therapies of the named clinic protocols requested."""
     from nidation.io.protocols import apply_protocol, read_protocols
@@ -180,13 +179,8 @@ def assess(
     from nidation.api import Assessor, default_assessor
 
     day = parse_day(today)
-    kb = knowledge() if overlay is None else _with_overlay(overlay)
-    try:
-        case = read_case(case_file, knowledge=kb, today=day)
-    except InputError as exc:
-        for problem in exc.problems:
-            err().print(f"{case_file}: {problem}")
-        raise typer.Exit(EXIT_INPUT) from None
+    kb = knowledge_with(overlay)
+    case = read_case_or_exit(case_file, kb, day)
     if protocol:
         case = _with_protocols(case, protocols, protocol, kb)
     try:

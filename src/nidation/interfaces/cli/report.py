@@ -8,10 +8,16 @@ from typing import Annotated
 
 import typer
 
-from nidation.errors import InputError, KnowledgeError, NidationError
-from nidation.interfaces.cli.app import EXIT_INPUT, app, err, fail, knowledge, parse_day
-from nidation.io.case_file import read_case
-from nidation.knowledge import Knowledge
+from nidation.errors import NidationError
+from nidation.interfaces.cli.app import (
+    EXIT_INPUT,
+    app,
+    err,
+    fail,
+    knowledge_with,
+    parse_day,
+    read_case_or_exit,
+)
 
 
 class AudienceOption(StrEnum):
@@ -28,15 +34,6 @@ class FormatOption(StrEnum):
 class LangOption(StrEnum):
     EN = "en"
     ES = "es"
-
-
-def _with_overlay(path: Path) -> Knowledge:
-    from nidation.knowledge import load_knowledge
-
-    try:
-        return load_knowledge(path)
-    except KnowledgeError as exc:
-        fail(f"the clinic overlay {path} was refused: {exc}", code=EXIT_INPUT)
 
 
 @app.command()
@@ -69,14 +66,9 @@ def report(
     from nidation.reports import render_report
 
     day = parse_day(today)
-    kb = knowledge() if overlay is None else _with_overlay(overlay)
+    kb = knowledge_with(overlay)
     assessor = default_assessor() if overlay is None else None  # compiled once per process
-    try:
-        case = read_case(case_file, knowledge=kb, today=day)
-    except InputError as exc:
-        for problem in exc.problems:
-            err().print(f"{case_file}: {problem}")
-        raise typer.Exit(EXIT_INPUT) from None
+    case = read_case_or_exit(case_file, kb, day)
     try:
         assessment = (assessor or Assessor(kb)).assess(case, today=day)
         data = render_report(

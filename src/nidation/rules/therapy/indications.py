@@ -137,7 +137,8 @@ def _on_levothyroxine(facts: Facts, kb: Knowledge, indication: str) -> ir.Table:
     c = facts.conditions
     hypo = c.filter((c.code == "hypothyroidism") & (c.status == "active")).select("patient_id")
     m = facts.medications
-    lt4 = m.filter((m.code == "levothyroxine") & m.current.fill_null(True)).select("patient_id")
+    # Only a medication recorded as current counts: an unknown "current" is not a yes.
+    lt4 = m.filter((m.code == "levothyroxine") & m.current.fill_null(False)).select("patient_id")
     o = _ongoing(facts).filter(lambda t: t.ongoing).select("patient_id")
     both = hypo.intersect(lt4).intersect(o)
     flag = pt.patient_id.isin(both.patient_id)
