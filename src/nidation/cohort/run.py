@@ -7,7 +7,7 @@ batches, on DuckDB (embedded, batches in parallel threads) or Spark, and write
 
 Output goes to a temporary sibling directory renamed at the end: a failed run writes nothing.
 Rules are never re-implemented here: every batch goes through
-:class:`~nidation.engine.run.DuckDBRunner` (its planned path) or
+:class:`~nidation.engine.run.DuckDBRunner` or
 :class:`~nidation.engine.backends.SparkRunner`.
 """
 
@@ -63,7 +63,7 @@ class CohortRun:
 
 def _runner(assessor: Assessor, engine: Engine, spark_master: str | None, spark: Any) -> _Runner:
     if engine == "duckdb":
-        return assessor.runner
+        return assessor.runner.duckdb
     from nidation.engine.backends import SparkRunner, spark_session
 
     session = spark if spark is not None else spark_session(spark_master or "local[2]")

@@ -133,6 +133,16 @@ class Plan:
         return tuple(n for n, d in self.derivations.items() if d.view)
 
     @cached_property
+    def view_schemas(self) -> dict[str, pa.Schema]:
+        """The declared schema of each view, every field nullable, as every backend returns it
+        (DuckDB, for one, widens integer sums to decimals)."""
+        out = {}
+        for name in self.view_names:
+            schema = self.stage_expressions[name].schema().to_pyarrow()
+            out[name] = pa.schema([f.with_nullable(True) for f in schema])
+        return out
+
+    @cached_property
     def rule_ids(self) -> pa.Table:
         return pa.table({"rule_id": pa.array([r.id for r in self.rules.active()], pa.string())})
 

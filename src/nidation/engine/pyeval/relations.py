@@ -4,6 +4,7 @@ functions of a run's :class:`Context`."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import ibis.expr.operations as ops
@@ -95,8 +96,7 @@ def _filter(c: Compiler, node: ops.Filter) -> RelFn:
     def run(ctx: Context) -> Frame:
         frame = parent(ctx)
         env = Env({key: frame.cols}, frame.n, ctx)
-        masks = [p(env) for p in predicates]
-        keep = [i for i in range(frame.n) if all(m[i] is True for m in masks)]
+        keep = _masked([p(env) for p in predicates], frame.n)
         return frame if len(keep) == frame.n else frame.take(keep)
 
     return run
@@ -175,8 +175,10 @@ def _distinct(c: Compiler, node: ops.Distinct) -> RelFn:
 
 
 def _aligned(frame: Frame, names: list[str]) -> list[list[Any]]:
-    return [frame.cols[n] for n in frame.cols] if list(frame.cols) == names else list(
-        frame.cols.values()
+    return (
+        [frame.cols[n] for n in frame.cols]
+        if list(frame.cols) == names
+        else list(frame.cols.values())
     )
 
 
@@ -201,25 +203,54 @@ def _set_op(c: Compiler, node: Any) -> RelFn:
 
 
 def _relations_of(node: ops.Node) -> set[ops.Node]:
-    return {f.rel for f in node.find(ops.Field)}
+    """The relations whose columns ``node`` reads in its own row scope (subqueries and the
+    relations themselves are not entered)."""
+    found: set[ops.Node] = set()
+    stack: list[Any] = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ops.Field):
+            found.add(current.rel)
+        elif isinstance(current, ops.Node) and not isinstance(current, ops.Relation):
+            stack.extend(current.__args__)
+        elif isinstance(current, tuple | list):
+            stack.extend(current)
+        elif isinstance(current, dict):
+            stack.extend(current.values())
+    return found
 
 
-def _equi_keys(
-    c: Compiler, predicates: tuple[Any, ...], right: ops.Node
-) -> tuple[list[tuple[ValueFn, ValueFn]], list[ValueFn]]:
-    """Equality predicates split into (left key, right key) pairs; the rest kept as residual."""
-    keys, residual = [], []
+@dataclass(frozen=True, slots=True)
+class _Predicates:
+    """A join link's predicates by what they read: the right table only, the rows joined so
+    far only, an equality of one side with the other (hashable), or both (checked per pair)."""
+
+    right: list[ValueFn]
+    left: list[ValueFn]
+    keys: list[tuple[ValueFn, ValueFn]]
+    residual: list[ValueFn]
+
+
+def _split(c: Compiler, predicates: tuple[Any, ...], right: ops.Node) -> _Predicates:
+    out = _Predicates([], [], [], [])
     for p in predicates:
+        rels = _relations_of(p)
+        if rels <= {right}:
+            out.right.append(c.value(p))
+            continue
+        if right not in rels:
+            out.left.append(c.value(p))
+            continue
         if isinstance(p, ops.Equals):
             lrels, rrels = _relations_of(p.left), _relations_of(p.right)
-            if lrels and rrels and right not in lrels and rrels == {right}:
-                keys.append((c.value(p.left), c.value(p.right)))
+            if lrels and right not in lrels and rrels == {right}:
+                out.keys.append((c.value(p.left), c.value(p.right)))
                 continue
-            if lrels and rrels and right not in rrels and lrels == {right}:
-                keys.append((c.value(p.right), c.value(p.left)))
+            if rrels and right not in rrels and lrels == {right}:
+                out.keys.append((c.value(p.right), c.value(p.left)))
                 continue
-        residual.append(c.value(p))
-    return keys, residual
+        out.residual.append(c.value(p))
+    return out
 
 
 @builds(ops.JoinChain)
@@ -227,22 +258,30 @@ def _join(c: Compiler, node: ops.JoinChain) -> RelFn:
     first_key, first = c.rel_key(node.first), c.rel(node.first)
     links = []
     for link in node.rest:
-        keys, residual = _equi_keys(c, link.predicates, link.table)
-        links.append((link.how, c.rel_key(link.table), c.rel(link.table), keys, residual))
+        split = _split(c, link.predicates, link.table)
+        links.append((link.how, c.rel_key(link.table), c.rel(link.table), split))
     values = {name: c.value(v) for name, v in node.values.items()}
 
     def run(ctx: Context) -> Frame:
         frames = {first_key: first(ctx)}
         index: dict[int, list[int | None]] = {first_key: list(range(frames[first_key].n))}
         n = frames[first_key].n
-        for how, rkey, rfn, keys, residual in links:
+        for how, rkey, rfn, split in links:
             rframe = rfn(ctx)
             frames[rkey] = rframe
-            index, n = _link(ctx, how, (frames, index, n), rkey, rframe, keys, residual)
+            index, n = _link(ctx, how, (frames, index, n), rkey, rframe, split)
         env = Env({k: Gathered(frames[k], rows) for k, rows in index.items()}, n, ctx)
         return Frame({name: fn(env) for name, fn in values.items()}, n)
 
     return run
+
+
+def _masked(masks: list[list[Any]], n: int) -> list[int]:
+    """The rows where every mask is true."""
+    keep = [i for i, m in enumerate(masks[0]) if m is True]
+    for mask in masks[1:]:
+        keep = [i for i in keep if mask[i] is True]
+    return keep
 
 
 def _link(
@@ -251,31 +290,34 @@ def _link(
     state: tuple[dict[int, Frame], dict[int, list[int | None]], int],
     rkey: int,
     rframe: Frame,
-    keys: list[tuple[ValueFn, ValueFn]],
-    residual: list[ValueFn],
+    split: _Predicates,
 ) -> tuple[dict[int, list[int | None]], int]:
     frames, index, n = state
     left_env = Env({k: Gathered(frames[k], rows) for k, rows in index.items()}, n, ctx)
     right_env = Env({rkey: rframe.cols}, rframe.n, ctx)
-    if keys:
-        lk = row_keys([lf(left_env) for lf, _ in keys], n)
-        rk = row_keys([rf(right_env) for _, rf in keys], rframe.n)
+    lrows = _masked([p(left_env) for p in split.left], n) if split.left else range(n)
+    rrows = (
+        _masked([p(right_env) for p in split.right], rframe.n) if split.right else range(rframe.n)
+    )
+    if split.keys:
+        lk = row_keys([lf(left_env) for lf, _ in split.keys], n)
+        rk = row_keys([rf(right_env) for _, rf in split.keys], rframe.n)
         table: dict[tuple[Any, ...], list[int]] = {}
-        for j, k in enumerate(rk):
+        for j in rrows:
+            k = rk[j]
             if not any(x is None for x in k):
                 table.setdefault(k, []).append(j)
-        pairs = [(i, j) for i, k in enumerate(lk) for j in table.get(k, ())]
+        pairs = [(i, j) for i in lrows for j in table.get(lk[i], ())]
     else:
-        pairs = [(i, j) for i in range(n) for j in range(rframe.n)]
-    if residual and pairs:
-        lrows = [i for i, _ in pairs]
+        pairs = [(i, j) for i in lrows for j in rrows]
+    if split.residual and pairs:
         penv_frames: dict[int, dict[str, list[Any]]] = {
-            k: Gathered(frames[k], [rows[i] for i in lrows]) for k, rows in index.items()
+            k: Gathered(frames[k], [rows[i] for i, _ in pairs]) for k, rows in index.items()
         }
         penv_frames[rkey] = Gathered(rframe, [j for _, j in pairs])
         penv = Env(penv_frames, len(pairs), ctx)
-        masks = [r(penv) for r in residual]
-        pairs = [p for t, p in enumerate(pairs) if all(m[t] is True for m in masks)]
+        keep = _masked([r(penv) for r in split.residual], len(pairs))
+        pairs = [pairs[t] for t in keep]
     return _combine(how, index, n, rkey, rframe.n, pairs)
 
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-import ibis.expr.types as ir
 import pyarrow as pa
 
 from nidation.engine.plan import Plan
@@ -59,9 +58,8 @@ class PythonRunner:
         self.plan = plan
         compiler = Compiler()
         try:
-            self._stages: list[tuple[str, RelFn, pa.Schema]] = [
-                (name, compiler.table(expr), _schema(expr))
-                for name, expr in plan.stage_expressions.items()
+            self._stages: list[tuple[str, RelFn]] = [
+                (name, compiler.table(expr)) for name, expr in plan.stage_expressions.items()
             ]
             self._main = compiler.table(plan.expression)
         except NotImplementedError as exc:
@@ -75,16 +73,12 @@ class PythonRunner:
         ctx = Context({**self._static, **{n: to_frame(t) for n, t in bound.items()}})
         views: dict[str, pa.Table] = {}
         try:
-            for name, compute, schema in self._stages:
+            for name, compute in self._stages:
                 frame = compute(ctx)
                 ctx.tables[DERIVED_PREFIX + name] = frame
                 if name in self._views:
-                    views[name] = to_arrow(frame, schema)
+                    views[name] = to_arrow(frame, self.plan.view_schemas[name])
             results = to_arrow(self._main(ctx), RESULT_SCHEMA)
         except (NotImplementedError, TypeError, ValueError, KeyError) as exc:
             raise BackendError(f"the Python evaluator failed on this input: {exc!r}") from exc
         return RunOutput(results=results, views=views)
-
-
-def _schema(expr: ir.Table) -> pa.Schema:
-    return expr.schema().to_pyarrow()

@@ -113,15 +113,36 @@ _STRICT_UNARY: dict[type[ops.Node], Callable[[Any], Any]] = {
 }
 
 
+def literal_of(node: Any) -> tuple[bool, Any]:
+    """``(True, value)`` when ``node`` is a literal."""
+    if isinstance(node, ops.Literal):
+        return True, _python_literal(node.value, node.dtype)
+    return False, None
+
+
 @builds(*_STRICT_BINARY)
 def _binary(c: Compiler, node: Any) -> ValueFn:
-    fn = s.strict(_STRICT_BINARY[type(node)])
-    return elementwise(fn, [c.value(a) for a in node.__args__ if isinstance(a, ops.Value)])
+    fn = _STRICT_BINARY[type(node)]
+    left, right = (a for a in node.__args__ if isinstance(a, ops.Value))
+    lconst, lv = literal_of(left)
+    rconst, rv = literal_of(right)
+    if rconst and rv is not None and not lconst:
+        a = c.value(left)
+        return lambda env: [None if x is None else fn(x, rv) for x in a(env)]
+    if lconst and lv is not None and not rconst:
+        b = c.value(right)
+        return lambda env: [None if y is None else fn(lv, y) for y in b(env)]
+    a, b = c.value(left), c.value(right)
+    return lambda env: [
+        None if x is None or y is None else fn(x, y) for x, y in zip(a(env), b(env), strict=True)
+    ]
 
 
 @builds(*_STRICT_UNARY)
 def _unary(c: Compiler, node: Any) -> ValueFn:
-    return elementwise(s.strict(_STRICT_UNARY[type(node)]), [c.value(node.arg)])
+    fn = _STRICT_UNARY[type(node)]
+    a = c.value(node.arg)
+    return lambda env: [None if x is None else fn(x) for x in a(env)]
 
 
 @builds(ops.Floor, ops.Ceil)
@@ -140,8 +161,11 @@ def _round(c: Compiler, node: ops.Round) -> ValueFn:
     as_int = node.dtype.is_integer()
     if node.digits is None:
         return elementwise(
-            s.strict(lambda x: int(s.round_half_away(float(x))) if as_int else
-                     s.round_half_away(float(x))),
+            s.strict(
+                lambda x: (
+                    int(s.round_half_away(float(x))) if as_int else s.round_half_away(float(x))
+                )
+            ),
             [c.value(node.arg)],
         )
     return elementwise(
@@ -152,7 +176,8 @@ def _round(c: Compiler, node: ops.Round) -> ValueFn:
 
 @builds(ops.Not)
 def _not(c: Compiler, node: ops.Not) -> ValueFn:
-    return elementwise(s.strict(operator.not_), [c.value(node.arg)])
+    a = c.value(node.arg)
+    return lambda env: [None if x is None else not x for x in a(env)]
 
 
 @builds(ops.IsNull, ops.NotNull)
@@ -211,8 +236,9 @@ def _ifelse(c: Compiler, node: ops.IfElse) -> ValueFn:
     )
 
 
-def _case(bases: list[ValueFn] | None, conds: list[ValueFn], results: list[ValueFn],
-          default: ValueFn) -> ValueFn:
+def _case(
+    bases: list[ValueFn] | None, conds: list[ValueFn], results: list[ValueFn], default: ValueFn
+) -> ValueFn:
     def run(env: Env) -> list[Any]:
         cs = [f(env) for f in conds]
         rs = [f(env) for f in results]
@@ -220,8 +246,10 @@ def _case(bases: list[ValueFn] | None, conds: list[ValueFn], results: list[Value
         base = bases[0](env) if bases else None
         for i in range(env.n):
             for cond, res in zip(cs, rs, strict=True):
-                hit = (base[i] is not None and base[i] == cond[i]) if base is not None else (
-                    cond[i] is True
+                hit = (
+                    (base[i] is not None and base[i] == cond[i])
+                    if base is not None
+                    else (cond[i] is True)
                 )
                 if hit:
                     out[i] = res[i]
@@ -239,14 +267,22 @@ def _default(c: Compiler, node: Any) -> ValueFn:
 
 @builds(ops.SearchedCase)
 def _searched(c: Compiler, node: ops.SearchedCase) -> ValueFn:
-    return _case(None, [c.value(x) for x in node.cases], [c.value(x) for x in node.results],
-                 _default(c, node))
+    return _case(
+        None,
+        [c.value(x) for x in node.cases],
+        [c.value(x) for x in node.results],
+        _default(c, node),
+    )
 
 
 @builds(ops.SimpleCase)
 def _simple(c: Compiler, node: ops.SimpleCase) -> ValueFn:
-    return _case([c.value(node.base)], [c.value(x) for x in node.cases],
-                 [c.value(x) for x in node.results], _default(c, node))
+    return _case(
+        [c.value(node.base)],
+        [c.value(x) for x in node.cases],
+        [c.value(x) for x in node.results],
+        _default(c, node),
+    )
 
 
 @builds(ops.InValues)
@@ -262,9 +298,14 @@ def _in_values(c: Compiler, node: ops.InValues) -> ValueFn:
 
 
 def _cast_kind(to: dt.DataType) -> str | None:
-    for kind, test in (("boolean", to.is_boolean), ("int", to.is_integer),
-                       ("float", to.is_floating), ("string", to.is_string),
-                       ("timestamp", to.is_timestamp), ("date", to.is_date)):
+    for kind, test in (
+        ("boolean", to.is_boolean),
+        ("int", to.is_integer),
+        ("float", to.is_floating),
+        ("string", to.is_string),
+        ("timestamp", to.is_timestamp),
+        ("date", to.is_date),
+    ):
         if test():
             return kind
     return None
@@ -285,23 +326,29 @@ def _cast(c: Compiler, node: ops.Cast) -> ValueFn:
 @builds(ops.DateDelta)
 def _date_delta(c: Compiler, node: ops.DateDelta) -> ValueFn:
     part = node.part.value if isinstance(node.part, ops.Literal) else node.part
-    return elementwise(s.strict(lambda a, b: s.date_delta(str(part), a, b)),
-                       [c.value(node.left), c.value(node.right)])
+    return elementwise(
+        s.strict(lambda a, b: s.date_delta(str(part), a, b)),
+        [c.value(node.left), c.value(node.right)],
+    )
 
 
 @builds(ops.DateAdd, ops.TimestampAdd)
 def _date_add(c: Compiler, node: Any) -> ValueFn:
     unit = node.right.dtype.unit.short
-    return elementwise(s.strict(lambda d, k: s.add_interval(d, int(k), unit)),
-                       [c.value(node.left), c.value(node.right)])
+    return elementwise(
+        s.strict(lambda d, k: s.add_interval(d, int(k), unit)),
+        [c.value(node.left), c.value(node.right)],
+    )
 
 
 @builds(ops.DateFromYMD)
 def _date_from_ymd(c: Compiler, node: ops.DateFromYMD) -> ValueFn:
     from datetime import date
 
-    return elementwise(s.strict(lambda y, m, d: date(int(y), int(m), int(d))),
-                       [c.value(node.year), c.value(node.month), c.value(node.day)])
+    return elementwise(
+        s.strict(lambda y, m, d: date(int(y), int(m), int(d))),
+        [c.value(node.year), c.value(node.month), c.value(node.day)],
+    )
 
 
 @builds(ops.Substring)
@@ -316,21 +363,32 @@ def _substring(c: Compiler, node: ops.Substring) -> ValueFn:
 @builds(ops.RegexReplace, ops.StringReplace)
 def _replace(c: Compiler, node: Any) -> ValueFn:
     fn = s.regex_replace if isinstance(node, ops.RegexReplace) else str.replace
-    return elementwise(s.strict(fn),
-                       [c.value(node.arg), c.value(node.pattern), c.value(node.replacement)])
+    return elementwise(
+        s.strict(fn), [c.value(node.arg), c.value(node.pattern), c.value(node.replacement)]
+    )
 
 
 @builds(ops.Array)
 def _array(c: Compiler, node: ops.Array) -> ValueFn:
+    consts = [literal_of(x) for x in node.exprs]
+    if all(is_const for is_const, _ in consts):
+        fixed = [v for _, v in consts]
+        return lambda env: [list(fixed) for _ in range(env.n)]
     parts = [c.value(x) for x in node.exprs]
-    return lambda env: [list(row) for row in zip(*(p(env) for p in parts), strict=True)] if (
-        parts) else [[] for _ in range(env.n)]
+
+    def run(env: Env) -> list[Any]:
+        cols = [p(env) for p in parts]
+        return [list(row) for row in zip(*cols, strict=True)]
+
+    return run
 
 
 @builds(ops.Map)
 def _map(c: Compiler, node: ops.Map) -> ValueFn:
-    return elementwise(s.strict(lambda k, v: dict(zip(k, v, strict=True))),
-                       [c.value(node.keys), c.value(node.values)])
+    return elementwise(
+        s.strict(lambda k, v: dict(zip(k, v, strict=True))),
+        [c.value(node.keys), c.value(node.values)],
+    )
 
 
 @builds(ops.InSubquery)
