@@ -169,7 +169,13 @@ def _round(c: Compiler, node: ops.Round) -> ValueFn:
             [c.value(node.arg)],
         )
     return elementwise(
-        s.strict(lambda x, d: s.round_half_away(float(x), int(d))),
+        s.strict(
+            lambda x, d: (
+                int(s.round_half_away(float(x), int(d)))
+                if as_int
+                else s.round_half_away(float(x), int(d))
+            )
+        ),
         [c.value(node.arg), c.value(node.digits)],
     )
 
@@ -315,7 +321,7 @@ def _cast_kind(to: dt.DataType) -> str | None:
 def _cast(c: Compiler, node: ops.Cast) -> ValueFn:
     arg = c.value(node.arg)
     source, target = node.arg.dtype, node.to
-    if source.is_null() or (source.copy(nullable=True) == target.copy(nullable=True)):
+    if source.is_null():
         return arg
     kind = _cast_kind(target)
     if kind is None:
