@@ -26,7 +26,7 @@ from nidation.io.case_file import read_case
 TODAY = date(2026, 12, 2)
 
 
-def timed(fn: Callable[[], object], n: int) -> tuple[float, float]:
+def timed(fn: Callable[..., object], n: int) -> tuple[float, float]:
     """(p50, p99) in milliseconds of ``n`` calls."""
     out = []
     for _ in range(n):
@@ -59,17 +59,17 @@ def main() -> None:
         tables = case_to_tables(case, knowledge=assessor.knowledge)
         assessor.assess(case, today=TODAY)  # warm
         print(f"\n{path}")
-        stages: dict[str, tuple[Callable[[], object], int]] = {
+        stages: dict[str, tuple[Callable[..., object], int]] = {
             "nidation assess (tables + run + Assessment)": (
-                lambda: assessor.assess(case, today=TODAY),
+                lambda case=case: assessor.assess(case, today=TODAY),
                 args.runs,
             ),
             "Python evaluator run only": (
-                lambda: runner.python.run(tables, today=TODAY),
+                lambda tables=tables: runner.python.run(tables, today=TODAY),
                 args.runs,
             ),
             "DuckDB run (cohort backend), same case": (
-                lambda: runner.duckdb.run(tables, today=TODAY),
+                lambda tables=tables: runner.duckdb.run(tables, today=TODAY),
                 args.duckdb_runs,
             ),
         }

@@ -74,9 +74,18 @@ def hashable(value: Any) -> Any:
     return value
 
 
+def _hashable_column(values: list[Any]) -> list[Any]:
+    for v in values:
+        if isinstance(v, list | dict):
+            return [hashable(x) for x in values]
+    return values
+
+
 def row_keys(columns: Sequence[list[Any]], n: int) -> list[tuple[Any, ...]]:
     """Each row of ``columns`` as a hashable tuple."""
-    return [tuple(hashable(c[i]) for c in columns) for i in range(n)]
+    if not columns:
+        return [()] * n
+    return list(zip(*(_hashable_column(c) for c in columns), strict=True))
 
 
 def sort_indices(keys: Sequence[tuple[list[Any], bool, bool]], rows: list[int]) -> list[int]:

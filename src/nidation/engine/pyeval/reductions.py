@@ -97,7 +97,13 @@ def _collect(c: Compiler, node: ops.ArrayCollect) -> tuple[list[ValueFn], Reduce
         out = [values[i] for i in chosen if node.include_null or values[i] is not None]
         if node.distinct:
             seen: set[Any] = set()
-            out = [v for v in out if not (hashable(v) in seen or seen.add(hashable(v)))]
+            unique = []
+            for v in out:
+                key = hashable(v)
+                if key not in seen:
+                    seen.add(key)
+                    unique.append(v)
+            out = unique
         return out or None
 
     return args, collect

@@ -338,7 +338,7 @@ def _combine(
     out: list[tuple[int | None, int | None]] = list(pairs)
     if how in ("left", "outer"):
         seen = {i for i, _ in pairs}
-        extra = [(i, None) for i in range(n) if i not in seen]
+        extra: list[tuple[int | None, int | None]] = [(i, None) for i in range(n) if i not in seen]
         out = _interleave(out, extra)
     if how in ("right", "outer"):
         seen_r = {j for _, j in pairs}

@@ -310,6 +310,6 @@ def aps_persistent_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
 
 DERIVATIONS = {
     "aps_antibody_results": Derivation(aps_antibody_results),
-    "aps_antibodies": Derivation(aps_antibodies, after=("aps_antibody_results",)),
-    "cause_aps_lab": Derivation(cause_aps_lab, after=("aps_antibodies",)),
+    "aps_antibodies": Derivation(aps_antibodies),
+    "cause_aps_lab": Derivation(cause_aps_lab),
 }

@@ -593,13 +593,11 @@ def aps_acr_eular_score(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "aps_pregnancies": Derivation(aps_pregnancies, after=("pregnancy_events",)),
+    "aps_pregnancies": Derivation(aps_pregnancies),
     "cause_aps_sydney": Derivation(
         cause_aps_sydney,
-        after=("aps_pregnancies", "cause_aps_lab", "aps_antibodies", "aps_antibody_results"),
     ),
     "cause_aps_acr_eular": Derivation(
         cause_aps_acr_eular,
-        after=("aps_pregnancies", "aps_antibodies", "aps_antibody_results", "cause_aps_sydney"),
     ),
 }

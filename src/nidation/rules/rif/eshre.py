@@ -100,6 +100,4 @@ def rif_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     return s.mutate(status=status, threshold=ibis.literal(threshold))
 
 
-DERIVATIONS = {
-    "failed_transfer_summary": Derivation(failed_transfer_summary, after=("transfer_chances",))
-}
+DERIVATIONS = {"failed_transfer_summary": Derivation(failed_transfer_summary)}

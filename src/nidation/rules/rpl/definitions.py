@@ -210,4 +210,4 @@ def rcog_second_trimester_loss(facts: Facts, kb: Knowledge) -> ir.Table:
     return c.select("patient_id", "rcog_second_trimester", status=status)
 
 
-DERIVATIONS = {"loss_counts": Derivation(loss_counts, after=("pregnancy_events",))}
+DERIVATIONS = {"loss_counts": Derivation(loss_counts)}

@@ -182,7 +182,5 @@ def therapy_safety(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "therapy_safety": Derivation(
-        therapy_safety, after=("therapy_options", "latest_labs", "therapy_indications")
-    ),
+    "therapy_safety": Derivation(therapy_safety),
 }
