@@ -208,7 +208,20 @@ def _variadic(c: Compiler, node: Any) -> ValueFn:
 
 @builds(ops.StringConcat)
 def _concat(c: Compiler, node: ops.StringConcat) -> ValueFn:
-    return elementwise(s.strict(lambda *xs: "".join(xs)), [c.value(a) for a in node.arg])
+    parts = [c.value(a) for a in node.arg]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda env: [
+            None if x is None or y is None else x + y for x, y in zip(a(env), b(env), strict=True)
+        ]
+
+    def run(env: Env) -> list[Any]:
+        return [
+            None if None in row else "".join(row)
+            for row in zip(*(p(env) for p in parts), strict=True)
+        ]
+
+    return run
 
 
 @builds(ops.StringJoin)
