@@ -91,6 +91,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         "APS-LAB-001": "supported",
         "APS-CAUSE-001": "supported",
         "APS-CAUSE-002": "not_assessed",
+        "APS-THROMB-001": "flagged",
     },
 }
 

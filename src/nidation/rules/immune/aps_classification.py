@@ -22,7 +22,7 @@ from nidation.rules.immune.apl import LA, PENDING, PERSISTENT, UNCLEAR, joined_n
 EXPLAINING_POC = ("aneuploid", "triploid", "unbalanced_structural", "other_abnormal")
 PRE_ECLAMPSIA = ("severe_preeclampsia", "eclampsia")
 PLACENTAL_INSUFFICIENCY = "placental_insufficiency"
-THROMBOSIS_CONDITIONS = ("vte_history",)
+THROMBOSIS_CONDITIONS = ("vte_history", "arterial_thrombosis_history")
 ITEMS = {
     "early": "≥3 consecutive losses <16 weeks",
     "mid": "fetal death 16–33 weeks",
