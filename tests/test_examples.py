@@ -86,6 +86,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RPL-DEF-005": "met",
         "RIF-DEF-001": "not_met",
     },
+    "thrombotic-aps-on-warfarin.yaml": {
+        "RPL-DEF-001": "met",
+        "APS-LAB-001": "supported",
+        "APS-CAUSE-001": "supported",
+        "APS-CAUSE-002": "not_assessed",
+        "APS-THROMB-001": "flagged",
+    },
 }
 
 
@@ -128,6 +135,13 @@ PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
         ("TX-REQ-001", "prednisolone"): "advised_against",
         ("TX-SAFE-001", "intralipid"): "flagged",
     },
+    "thrombotic-aps-on-warfarin.yaml": {
+        ("MED-PREG-001", "warfarin"): "flagged",
+        ("MED-PREG-001", "hydroxychloroquine"): "not_flagged",
+        ("TX-SAFE-001", "low_dose_aspirin"): "flagged",
+        ("TX-SAFE-001", "lmwh"): "flagged",
+        ("TX-REQ-001", "lmwh"): "recommended",
+    },
 }
 
 
@@ -158,6 +172,25 @@ def test_example_conclusions(name: str) -> None:
 def test_every_example_is_covered() -> None:
     files = {p.name for p in [*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")]}
     assert files == set(EXPECTED)
+
+
+def test_thrombotic_aps_on_warfarin_names_what_to_change() -> None:
+    """Warfarin is switched to LMWH by a gestational week; the LA taken on warfarin is named as
+    not assessable; aspirin on warfarin is a bleeding interaction."""
+    assessor = default_assessor()
+    case = read_case(EXAMPLES / "thrombotic-aps-on-warfarin.yaml", knowledge=assessor.knowledge)
+    assessment = assessor.assess(case, today=TODAY)
+    warfarin = next(o for o in assessment.outcomes("MED-PREG-001") if o.item == "warfarin")
+    assert warfarin.evidence["action"] == "switch_by_week"
+    assert warfarin.evidence["by_week"] == 6
+    assert "low-molecular-weight heparin" in warfarin.because
+    lab = assessment.outcome("APS-LAB-001")
+    unreliable = str(lab.evidence["unreliable_results"])
+    assert unreliable.startswith(
+        "lupus anticoagulant 2024-06-10 on warfarin, 2024-09-23 on warfarin"
+    )
+    aspirin = next(o for o in assessment.outcomes("TX-SAFE-001") if o.item == "low_dose_aspirin")
+    assert "warfarin" in str(aspirin.evidence["flags"])
 
 
 def test_rpl_only_plan_orders_the_missing_tests() -> None:
