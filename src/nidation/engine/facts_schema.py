@@ -25,7 +25,14 @@ from typing import Final
 
 import pyarrow as pa
 
-__all__ = ["CASE_STATEMENTS", "DERIVED_COLUMNS", "DERIVED_TABLES", "FIELDS", "POSITION_COLUMNS", "SCHEMAS"]
+__all__ = [
+    "CASE_STATEMENTS",
+    "DERIVED_COLUMNS",
+    "DERIVED_TABLES",
+    "FIELDS",
+    "POSITION_COLUMNS",
+    "SCHEMAS",
+]
 
 _STR = pa.string()
 _F64 = pa.float64()
