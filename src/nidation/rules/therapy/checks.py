@@ -202,7 +202,7 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         req.therapy,
         req.protocols,
         req.requested_date,
-        o.status,
+        o.guideline_status.name("status"),
         o.indication,
         o.stance_words,
         o.guideline,
@@ -234,7 +234,7 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
             status == "contraindicated",
             "deviation — contraindicated for her: "
             + j.contraindicated_by
-            + "; instead: "
+            + " Instead: "
             + alternative,
         ),
         (status == "recommended", "in line with the guidelines: " + stance),
