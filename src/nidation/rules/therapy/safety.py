@@ -104,7 +104,7 @@ def _record_counts(facts: Facts, kb: Knowledge) -> ir.Table:
     pt = pt.left_join(ongoing, "patient_id").drop("patient_id_right")
     limit = kb.threshold(EXCLUSION_DAYS)
     age_days = pt.as_of.delta(pt.pregnancy_excluded_date, unit="day")
-    excluded = compare(age_days, limit.operator, kb.value(EXCLUSION_DAYS))
+    excluded = compare(age_days, limit.operator or "<=", kb.value(EXCLUSION_DAYS))
     return pt.select(
         "patient_id",
         "weight_kg",
