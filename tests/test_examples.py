@@ -40,6 +40,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RPL-DEF-003": "met",
         "RIF-DEF-001": "met",
     },
+    "aps-past-hit.yaml": {
+        "RPL-DEF-001": "met",
+        "APS-LAB-001": "supported",
+        "APS-CAUSE-001": "supported",
+        "RPL-DEF-006": "not_met",
+    },
     "obstetric-aps.json": {
         "RPL-DEF-001": "met",
         "RPL-DEF-004": "met",
@@ -98,6 +104,17 @@ EXPECTED: dict[str, dict[str, str]] = {
 
 #: The treatment protocol a specialist would draft for each example: (rule, therapy) → status.
 PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
+    "aps-past-hit.yaml": {
+        # A resolved HIT still contraindicates heparin (its history counts): demoted in the
+        # plan and the request; aspirin stays recommended and, with none-known statements,
+        # its safety checks are decided.
+        ("TX-PLAN-001", "lmwh"): "contraindicated",
+        ("TX-REQ-001", "lmwh"): "contraindicated",
+        ("TX-SAFE-001", "lmwh"): "flagged",
+        ("TX-PLAN-001", "low_dose_aspirin"): "recommended",
+        ("TX-REQ-001", "low_dose_aspirin"): "recommended",
+        ("TX-SAFE-001", "low_dose_aspirin"): "not_flagged",
+    },
     "obstetric-aps.json": {
         ("TX-PLAN-001", "lmwh"): "recommended",
         ("TX-PLAN-001", "low_dose_aspirin"): "recommended",
@@ -131,7 +148,8 @@ PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
     "secondary-rpl-after-live-birth.yaml": {
         ("TX-PLAN-001", "progesterone"): "recommended",
         ("TX-REQ-001", "progesterone"): "recommended",
-        ("TX-REQ-001", "intralipid"): "advised_against",
+        # Advised against, and contraindicated for her (egg allergy): the contraindication wins.
+        ("TX-REQ-001", "intralipid"): "contraindicated",
         ("TX-REQ-001", "prednisolone"): "advised_against",
         ("TX-SAFE-001", "intralipid"): "flagged",
     },

@@ -303,3 +303,68 @@ def test_nothing_is_dated_after_today(ctx: ValidationContext) -> None:
     assert f"after today ({ctx.today})" in problem.why
     doc["labs"][0]["date"] = ctx.today.isoformat()
     accept(doc, ctx)
+
+
+# --- "none known" statements and pregnancy excluded -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "field", "records"),
+    [
+        ("no_known_conditions", "conditions", [{"code": "hit_history", "status": "resolved"}]),
+        ("no_known_allergies", "allergies", [{"code": "egg"}]),
+        ("no_current_medications", "medications", [{"code": "aspirin"}]),
+    ],
+)
+def test_a_none_known_statement_contradicted_by_the_list_is_refused(
+    ctx: ValidationContext, flag: str, field: str, records: list[Doc]
+) -> None:
+    problems = refuse(case(**{flag: True, field: records}), ctx)
+    assert [p.path for p in problems] == [flag]
+    assert "also lists 1" in problems[0].why
+
+
+def test_none_known_statements_are_accepted_with_empty_lists(ctx: ValidationContext) -> None:
+    doc = case(
+        no_known_conditions=True,
+        no_known_allergies=True,
+        no_current_medications=True,
+        medications=[{"code": "aspirin", "current": False}],  # past medication: no contradiction
+    )
+    parsed = accept(doc, ctx)
+    assert parsed.no_known_allergies and parsed.no_known_conditions
+    assert parsed.no_current_medications
+
+
+def test_not_stated_is_the_default(ctx: ValidationContext) -> None:
+    parsed = accept(case(), ctx)
+    assert not (parsed.no_known_allergies or parsed.no_known_conditions)
+    assert parsed.pregnancy_excluded is None
+
+
+def test_pregnancy_excluded_after_an_ongoing_pregnancy_is_refused(ctx: ValidationContext) -> None:
+    ongoing = {
+        "id": "g1",
+        "outcome": "ongoing",
+        "gestational_age_weeks": 6,
+        "end_date": "2026-03-01",
+    }
+    doc = case(pregnancies=[ongoing], pregnancy_excluded={"date": "2026-03-05"})
+    problem = refused_at(doc, ctx, "pregnancy_excluded.date")
+    assert "pregnancies[0] is ongoing" in problem.why
+
+
+def test_pregnancy_excluded_before_an_ongoing_pregnancy_is_accepted(ctx: ValidationContext) -> None:
+    ongoing = {
+        "id": "g1",
+        "outcome": "ongoing",
+        "gestational_age_weeks": 6,
+        "end_date": "2026-03-01",
+    }
+    parsed = accept(case(pregnancies=[ongoing], pregnancy_excluded={"date": "2026-01-05"}), ctx)
+    assert parsed.pregnancy_excluded is not None
+    assert parsed.pregnancy_excluded.method == "urine_hcg"
+
+
+def test_pregnancy_excluded_needs_its_date(ctx: ValidationContext) -> None:
+    refused_at(case(pregnancy_excluded={"method": "serum_hcg"}), ctx, "pregnancy_excluded.date")

@@ -47,7 +47,17 @@ _NEVER_VISUALISED = frozenset(
 
 def check_case(case: Case, ctx: ValidationContext) -> list[Problem]:
     """Return every cross-field problem of ``case`` (empty when consistent)."""
-    checks = (_counts, _identifiers, _patient, _pregnancies, _cycles, _transfers, _codes, _dates)
+    checks = (
+        _counts,
+        _identifiers,
+        _patient,
+        _pregnancies,
+        _cycles,
+        _transfers,
+        _codes,
+        _dates,
+        _none_known,
+    )
     return [p for check in checks for p in check(case, ctx)]
 
 
@@ -332,6 +342,8 @@ def _dates(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
     dated += [(f"transfers[{i}].date", t.date) for i, t in enumerate(case.transfers)]
     dated += [(f"labs[{i}].date", r.date) for i, r in enumerate(case.labs)]
     dated += [(f"findings[{i}].date", f.date) for i, f in enumerate(case.findings)]
+    if case.pregnancy_excluded is not None:
+        dated.append(("pregnancy_excluded.date", case.pregnancy_excluded.date))
     for path, when in dated:
         if when is None:
             continue
@@ -348,4 +360,35 @@ def _dates(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                 when.isoformat(),
                 f"after the record's as_of date ({as_of})",
                 "Check the date, or move as_of",
+            )
+
+
+def _none_known(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
+    """A "none known" statement contradicted by the record's own entries."""
+    listed = (
+        ("no_known_conditions", "conditions", len(case.conditions)),
+        ("no_known_allergies", "allergies", len(case.allergies)),
+        ("no_current_medications", "current medications", sum(m.current for m in case.medications)),
+    )
+    for flag, what, n in listed:
+        if getattr(case, flag) and n:
+            yield Problem(
+                flag,
+                True,
+                f"the record also lists {n} {what}",
+                f"Remove the {what}, or set {flag} to false",
+            )
+    excluded = case.pregnancy_excluded
+    if excluded is None:
+        return
+    for i, p in enumerate(case.pregnancies):
+        if p.outcome is PregnancyOutcome.ONGOING and (
+            p.end_date is None or p.end_date <= excluded.date
+        ):
+            when = "undated" if p.end_date is None else f"dated {p.end_date}"
+            yield Problem(
+                "pregnancy_excluded.date",
+                excluded.date.isoformat(),
+                f"pregnancies[{i}] is ongoing ({when}): pregnancy cannot be excluded on this day",
+                "Record how that pregnancy ended, or remove pregnancy_excluded",
             )
