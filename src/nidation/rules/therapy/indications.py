@@ -228,6 +228,7 @@ DERIVATIONS = {
             "cause_uterine_anomaly",
             "cause_hydrosalpinx",
             "cause_vitamin_d_deficiency",
+            "preterm_history",
         ),
     ),
 }
