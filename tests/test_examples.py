@@ -86,6 +86,17 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RPL-DEF-005": "met",
         "RIF-DEF-001": "not_met",
     },
+    "second-trimester-loss-pregnant.yaml": {
+        "RPL-DEF-001": "not_met",
+        "RPL-DEF-004": "met",
+        "OBS-DEF-001": "met",
+        "OBS-DEF-002": "not_met",
+        "OBS-DEF-003": "met",
+        "OBS-DEF-004": "not_assessed",
+        "SURV-CX-001": "flagged",
+        "APS-LAB-001": "not_assessed",
+        "APS-CAUSE-001": "not_assessed",
+    },
 }
 
 
@@ -127,6 +138,16 @@ PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
         ("TX-REQ-001", "intralipid"): "advised_against",
         ("TX-REQ-001", "prednisolone"): "advised_against",
         ("TX-SAFE-001", "intralipid"): "flagged",
+    },
+    "second-trimester-loss-pregnant.yaml": {
+        # the cervix decides: not yet scanned (surveillance from 14 weeks is flagged)
+        ("TX-PLAN-001", "cervical_cerclage"): "not_assessed",
+        ("TX-PLAN-001", "progesterone_preterm_prevention"): "consider",
+        # a fetal death >= 10 weeks is a Sydney criterion: waits for the LA repeat, never
+        # "not indicated"
+        ("TX-PLAN-001", "lmwh"): "not_assessed",
+        ("TX-PLAN-001", "low_dose_aspirin"): "not_assessed",
+        ("INV-PLAN-001", "lupus_anticoagulant"): "repeat_due",
     },
 }
 
