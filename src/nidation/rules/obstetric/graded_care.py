@@ -21,7 +21,7 @@ from nidation.knowledge import Knowledge
     uses=["table:graded_care_tiers"],
     because={
         MET: "{eshre_losses} pregnancy loss(es): tier {tier} of the graded model of care, "
-        "{setting} (Coomarasamy, Lancet 2021)",
+        "{setting} (Coomarasamy, Lancet 2021){second_trimester_note}",
         NOT_MET: "No pregnancy loss recorded: no tier of the graded model of miscarriage care",
     },
     next_step={MET: "Offer {offer}"},
@@ -39,7 +39,8 @@ def graded_care_tier_by_losses(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Why it matters
     The UK consensus behind the Lancet 2021 series (96% in favour) graded care so that a woman
     with one or two losses is neither dismissed nor over-investigated: each tier adds to the
-    one before, and the full RPL work-up belongs to the third.
+    one before, and the full RPL work-up belongs to the third. A second-trimester loss is
+    investigated in its own right whatever the tier (RCOG; RPL-DEF-004), and the text says so.
 
     ## Not assessed when
     Never: every recorded pregnancy has an outcome (a loss of unknown week still counts).
@@ -48,7 +49,7 @@ def graded_care_tier_by_losses(facts: Facts, kb: Knowledge) -> ir.Table:
     Two miscarriages: tier 2, a nurse- or midwife-led clinic with a full blood count and
     thyroid function tests.
     """
-    c = facts.derived("loss_counts").select("patient_id", "eshre_losses")
+    c = facts.derived("loss_counts").select("patient_id", "eshre_losses", "rcog_second_trimester")
     tiers = facts.kb_table("graded_care_tiers").select(
         "tier", "losses_min", "losses_max", "setting", "offer"
     )
@@ -63,4 +64,9 @@ def graded_care_tier_by_losses(facts: Facts, kb: Knowledge) -> ir.Table:
         setting=k.setting,
         offer=k.offer,
         status=ibis.ifelse(k.tier.notnull(), MET, NOT_MET),
+        second_trimester_note=ibis.ifelse(
+            c.rcog_second_trimester > 0,
+            "; a second-trimester loss is also investigated in its own right (RPL-DEF-004)",
+            "",
+        ),
     )
