@@ -94,6 +94,8 @@ EXPECTED: dict[str, dict[str, str]] = {
         "OBS-DEF-003": "met",
         "OBS-DEF-004": "not_assessed",
         "SURV-CX-001": "flagged",
+        "SURV-PRG-001": "flagged",
+        "CARE-TIER-001": "met",
         "APS-LAB-001": "not_assessed",
         "APS-CAUSE-001": "not_assessed",
     },
