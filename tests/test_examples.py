@@ -99,6 +99,19 @@ EXPECTED: dict[str, dict[str, str]] = {
         "APS-CAUSE-002": "not_assessed",
         "APS-THROMB-001": "flagged",
     },
+    "second-trimester-loss-pregnant.yaml": {
+        "RPL-DEF-001": "not_met",
+        "RPL-DEF-004": "met",
+        "OBS-DEF-001": "met",
+        "OBS-DEF-002": "not_met",
+        "OBS-DEF-003": "met",
+        "OBS-DEF-004": "not_assessed",
+        "SURV-CX-001": "flagged",
+        "SURV-PRG-001": "flagged",
+        "CARE-TIER-001": "met",
+        "APS-LAB-001": "not_assessed",
+        "APS-CAUSE-001": "not_assessed",
+    },
 }
 
 
@@ -159,6 +172,16 @@ PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
         ("TX-SAFE-001", "low_dose_aspirin"): "flagged",
         ("TX-SAFE-001", "lmwh"): "flagged",
         ("TX-REQ-001", "lmwh"): "recommended",
+    },
+    "second-trimester-loss-pregnant.yaml": {
+        # the cervix decides: not yet scanned (surveillance from 14 weeks is flagged)
+        ("TX-PLAN-001", "cervical_cerclage"): "not_assessed",
+        ("TX-PLAN-001", "progesterone_preterm_prevention"): "consider",
+        # a fetal death >= 10 weeks is a Sydney criterion: waits for the LA repeat, never
+        # "not indicated"
+        ("TX-PLAN-001", "lmwh"): "not_assessed",
+        ("TX-PLAN-001", "low_dose_aspirin"): "not_assessed",
+        ("INV-PLAN-001", "lupus_anticoagulant"): "repeat_due",
     },
 }
 

@@ -136,6 +136,48 @@ def test_gestational_days_need_weeks(ctx: ValidationContext) -> None:
     refused_at(doc, ctx, "pregnancies[0].gestational_age_days")
 
 
+def _ongoing(**fields: object) -> Doc:
+    return case(pregnancies=[{"id": "g", "outcome": "ongoing", **fields}])
+
+
+def test_a_cervical_length_comes_with_the_week_of_its_scan(ctx: ValidationContext) -> None:
+    accept(_ongoing(gestational_age_weeks=20, cervical_length_mm=22, cervical_length_weeks=18), ctx)
+    problem = refused_at(_ongoing(cervical_length_mm=22), ctx, "pregnancies[0].cervical_length_mm")
+    assert "cervical_length_weeks" in problem.why
+    problem = refused_at(
+        _ongoing(cervical_length_weeks=18), ctx, "pregnancies[0].cervical_length_weeks"
+    )
+    assert "cervical_length_mm" in problem.why
+
+
+def test_a_cervical_scan_is_not_after_the_pregnancys_week(ctx: ValidationContext) -> None:
+    doc = _ongoing(gestational_age_weeks=15, cervical_length_mm=30, cervical_length_weeks=16)
+    problem = refused_at(doc, ctx, "pregnancies[0].cervical_length_weeks")
+    assert "15 weeks" in problem.why
+
+
+def test_a_cervical_length_needs_a_visualised_pregnancy(ctx: ValidationContext) -> None:
+    doc = case(
+        pregnancies=[
+            {
+                "id": "g",
+                "outcome": "biochemical_loss",
+                "cervical_length_mm": 30,
+                "cervical_length_weeks": 5,
+            }
+        ]
+    )
+    problems = refuse(doc, ctx)
+    assert "pregnancies[0].cervical_length_mm" in [p.path for p in problems]
+
+
+@pytest.mark.parametrize("value", [0.5, 120])
+def test_an_implausible_cervical_length_is_refused(ctx: ValidationContext, value: float) -> None:
+    doc = _ongoing(gestational_age_weeks=20, cervical_length_mm=value, cervical_length_weeks=18)
+    problem = refused_at(doc, ctx, "pregnancies[0].cervical_length_mm")
+    assert "plausibility.cervical_length_mm" in problem.why
+
+
 # --- cycles and transfers -------------------------------------------------------------------
 
 

@@ -183,6 +183,7 @@ def _pregnancies(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                 "days given without completed weeks",
                 "Give gestational_age_weeks too",
             )
+        yield from _cervical_length(preg, where)
         if preg.outcome in _NEVER_VISUALISED:
             for field in ("intrauterine_sac_seen", "fetal_heart_seen"):
                 if getattr(preg, field) is True:
@@ -192,6 +193,41 @@ def _pregnancies(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                         f"contradicts outcome '{preg.outcome.value}' (never seen on ultrasound)",
                         "Record the outcome as a miscarriage, or correct the ultrasound finding",
                     )
+
+
+def _cervical_length(preg: Pregnancy, where: str) -> Iterator[Problem]:
+    """A cervical length needs the week of its scan (and the reverse), within the pregnancy."""
+    length, week = preg.cervical_length_mm, preg.cervical_length_weeks
+    if length is not None and week is None:
+        yield Problem(
+            f"{where}.cervical_length_mm",
+            length,
+            "given without the week of the scan (cervical_length_weeks); the thresholds for "
+            "cerclage and progesterone depend on it",
+            "Give cervical_length_weeks too",
+        )
+    if week is not None and length is None:
+        yield Problem(
+            f"{where}.cervical_length_weeks",
+            week,
+            "given without the cervical length it dates (cervical_length_mm)",
+            "Give cervical_length_mm too, or remove the week",
+        )
+    weeks = preg.gestational_age_weeks
+    if week is not None and weeks is not None and week > weeks:
+        yield Problem(
+            f"{where}.cervical_length_weeks",
+            week,
+            f"after the pregnancy's recorded gestational age ({weeks} weeks)",
+            "Check the week of the scan or the pregnancy's gestational age",
+        )
+    if length is not None and preg.outcome in _NEVER_VISUALISED:
+        yield Problem(
+            f"{where}.cervical_length_mm",
+            length,
+            f"contradicts outcome '{preg.outcome.value}' (never seen on ultrasound)",
+            "Record the outcome as a miscarriage, or remove the cervical length",
+        )
 
 
 def _cycles(case: Case, ctx: ValidationContext) -> Iterator[Problem]:

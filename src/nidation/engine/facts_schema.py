@@ -93,6 +93,8 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
         ("poc_genetics_detail", _STR),
         ("bleeding_in_early_pregnancy", _BOOL),
         ("complications", _STRS),
+        ("cervical_length_mm", _F64),
+        ("cervical_length_weeks", _I64),
         ("maternal_age_years", _F64),
         ("notes", _STR),
     ),

@@ -120,6 +120,10 @@ CAUSE_LAY_NAMES: Final[dict[str, str]] = {
     # surveillance rules: what the extra care in pregnancy is about
     "aps-placental-complications-surveillance": N_("Antiphospholipid antibodies"),
     "uterine-anomaly-pregnancy-risk": N_("The shape of the womb"),
+    "cervical-length-surveillance": N_("The length of the cervix (the neck of the womb)"),
+    "progesterone-if-bleeding-after-miscarriage": N_(
+        "Progesterone if you bleed early in a pregnancy"
+    ),
 }
 
 
