@@ -149,6 +149,10 @@ def parse_case_text(
 def case_to_data(case: Case) -> dict[str, Any]:
     """The case as plain JSON-compatible data; unset fields and empty lists are left out."""
     data: dict[str, Any] = _prune(case.model_dump(mode="json", exclude_none=True))
+    # A statement left at its default ("no known allergies": false) was not made: leave it out.
+    for name, info in type(case).model_fields.items():
+        if info.default is False and data.get(name) is False:
+            del data[name]
     return data
 
 
