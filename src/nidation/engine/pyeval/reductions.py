@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import ibis.expr.operations as ops
 
-from nidation.engine.pyeval.frame import Env, ValueFn, hashable, sort_indices
+from nidation.engine.pyeval.frame import Env, ValueFn, hashable, row_keys, sort_indices
 from nidation.engine.pyeval.values import builds
 
 if TYPE_CHECKING:
@@ -137,6 +137,26 @@ def _bound(boundary: Any) -> int | None:
     return -int(value.value) if boundary.preceding else int(value.value)
 
 
+def _order_keys(
+    env: Env, order: list[tuple[ValueFn, bool, bool]], shared: list[list[int]]
+) -> list[tuple[list[Any], bool, bool]]:
+    """The order-by columns a window needs: none when every partition holds one row, and no
+    more than it takes to tell apart the rows of each partition (later keys only break ties
+    among rows equal on every earlier one, so once there are none they change nothing)."""
+    specs: list[tuple[list[Any], bool, bool]] = []
+    for fn, ascending, nulls_first in order:
+        if not shared:
+            break
+        specs.append((fn(env), ascending, nulls_first))
+        columns = [col for col, _, _ in specs]
+        shared = [
+            rows
+            for rows in shared
+            if len({tuple(hashable(c[i]) for c in columns) for i in rows}) < len(rows)
+        ]
+    return specs
+
+
 @builds(ops.WindowFunction)
 def _window(c: Compiler, node: ops.WindowFunction) -> ValueFn:
     if node.how != "rows":
@@ -149,15 +169,14 @@ def _window(c: Compiler, node: ops.WindowFunction) -> ValueFn:
     args, fn = ([], None) if row_number else reducer(c, func)
 
     def run(env: Env) -> list[Any]:
-        keys = [p(env) for p in partition]
         parts: dict[tuple[Any, ...], list[int]] = {}
-        for i in range(env.n):
-            parts.setdefault(tuple(hashable(k[i]) for k in keys), []).append(i)
-        specs = [(f(env), asc, nf) for f, asc, nf in order]
+        for i, key in enumerate(row_keys([p(env) for p in partition], env.n)):
+            parts.setdefault(key, []).append(i)
+        specs = _order_keys(env, order, [rows for rows in parts.values() if len(rows) > 1])
         cols = [a(env) for a in args]
         out: list[Any] = [None] * env.n
         for rows in parts.values():
-            ordered = sort_indices(specs, rows) if specs else rows
+            ordered = sort_indices(specs, rows) if specs and len(rows) > 1 else rows
             last = len(ordered) - 1
             for pos, i in enumerate(ordered):
                 if row_number:
