@@ -28,6 +28,10 @@ RESULT_SCHEMA = pa.schema(
         pa.field("evidence_text", pa.map_(pa.string(), pa.string())),
     ]
 )
+#: The rows of a run without evidence (``evidence=False``): the same rows and statuses.
+STATUS_SCHEMA = pa.schema(
+    RESULT_SCHEMA.field(n) for n in ("patient_id", "rule_id", "item", "status")
+)
 
 
 @dataclass(frozen=True)
@@ -114,27 +118,34 @@ class DuckDBRunner:
     """Executes a plan in in-process DuckDB. Safe to share between threads.
 
     Runs of up to ``prepared_max_patients`` patients go through a pool of prepared sessions
-    (planning paid once); larger runs, such as cohorts, are planned for their own data."""
+    (planning paid once); larger runs, such as cohorts, are planned for their own data, on
+    up to ``threads`` threads each. ``run(..., evidence=False)`` returns only the statuses
+    (:data:`STATUS_SCHEMA`; always planned): no evidence map is built."""
 
     dialect = "duckdb"
 
-    def __init__(self, plan: Plan, *, prepared_max_patients: int = 16) -> None:
+    def __init__(self, plan: Plan, *, prepared_max_patients: int = 16, threads: int = 1) -> None:
         self.plan = plan
         self._stages, self._sql = plan.sql(self.dialect)
+        self._status_sql = plan.status_sql(self.dialect)[1]
         self._views = set(plan.view_names)
         self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
         self._static[RULE_IDS] = plan.rule_ids
-        self._con = duckdb.connect(":memory:", config={"threads": 1})
+        self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
         self._pool: queue.SimpleQueue[_PreparedSession] = queue.SimpleQueue()
         self.prepared_max_patients = prepared_max_patients
 
-    def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
+    def run(
+        self, tables: Mapping[str, pa.Table], *, today: date, evidence: bool = True
+    ) -> RunOutput:
         bound = bind_tables(tables, today=today)
         try:
+            if not evidence:
+                return self._run_planned(bound, self._status_sql, STATUS_SCHEMA)
             if bound["patients"].num_rows <= self.prepared_max_patients:
                 return self._run_prepared(bound)
-            return self._run_planned(bound)
+            return self._run_planned(bound, self._sql, RESULT_SCHEMA)
         except duckdb.Error as exc:
             raise BackendError(f"DuckDB failed to run the rule plan: {exc}") from exc
 
@@ -148,7 +159,9 @@ class DuckDBRunner:
         finally:
             self._pool.put(session)
 
-    def _run_planned(self, bound: Mapping[str, pa.Table]) -> RunOutput:
+    def _run_planned(
+        self, bound: Mapping[str, pa.Table], main: str, schema: pa.Schema
+    ) -> RunOutput:
         with self._lock:
             cursor = self._con.cursor()
         views: dict[str, pa.Table] = {}
@@ -160,7 +173,7 @@ class DuckDBRunner:
                 cursor.register(DERIVED_PREFIX + name, stage)
                 if name in self._views:
                     views[name] = stage
-            results = cursor.sql(self._sql).to_arrow_table()
+            results = cursor.sql(main).to_arrow_table()
         finally:
             cursor.close()
-        return RunOutput(results=results.cast(RESULT_SCHEMA), views=views)
+        return RunOutput(results=results.cast(schema), views=views)
