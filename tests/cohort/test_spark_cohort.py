@@ -36,7 +36,9 @@ def _rows(directory: str) -> list[dict[str, Any]]:
 def test_spark_and_duckdb_cohort_runs_agree(
     cohort_dir: Path, cohort_run: CohortRun, spark: Any, tmp_path: Path
 ) -> None:
-    sparked = run_cohort(cohort_dir, tmp_path / "spark", engine="spark", spark=spark, today=TODAY)
+    sparked = run_cohort(
+        cohort_dir, tmp_path / "spark", engine="spark", spark=spark, today=TODAY, evidence=True
+    )
     assert sparked.patients == cohort_run.patients
     duck, other = _rows(cohort_run.directory), _rows(sparked.directory)
     assert len(duck) == len(other)
