@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from nidation.engine.status import STATUS_CODES
 
@@ -20,13 +21,13 @@ ITEM_STATUSES = ("due", "repeat_due", "done", "advised_against", "recommended", 
 ITEMS_SUFFIX = "_items"
 
 
+_STATUSES = pa.array(list(STATUS_CODES), pa.string())
+if list(STATUS_CODES.values()) != list(range(len(STATUS_CODES))):  # pragma: no cover
+    raise AssertionError("STATUS_CODES must number the statuses 0, 1, 2, … in order")
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _code(column: str) -> str:
-    whens = " ".join(f"WHEN '{s}' THEN {c}" for s, c in STATUS_CODES.items())
-    return f"(CASE {column} {whens} END)::TINYINT"
 
 
 def _status(column: str) -> str:
@@ -42,41 +43,61 @@ def summarise(
     list_rules: tuple[str, ...] = (),
     today: date,
 ) -> pa.Table:
-    """The summary rows of the patients in ``patients`` from their ``results``
-    (``patient_id, rule_id, item, status``; evidence columns, if any, are not read)."""
-    con = duckdb.connect(":memory:", config={"threads": 1})
-    con.register("results", results.select(["patient_id", "rule_id", "item", "status"]))
-    con.register("patients", patients.select(["patient_id", "as_of", "birth_date", "age_years"]))
-    per_rule = ", ".join(
-        f"max(code) FILTER (WHERE rule_id = '{r}' AND item IS NULL) AS {_quote(r)}"
-        for r in rule_ids
+    """The summary rows of the patients in ``patients`` (sorted by ``patient_id``) from their
+    ``results`` (``patient_id, rule_id, item, status``; evidence columns are not read).
+
+    A pivot in Arrow and NumPy: each result row lands in its patient's row and its rule's
+    column (a rule's row without an item) or in its list rule's items."""
+    people = patients.select(["patient_id", "as_of", "birth_date", "age_years"])
+    people = people.take(pc.sort_indices(people, [("patient_id", "ascending")]))
+    n = people.num_rows
+    who = pc.index_in(results["patient_id"], value_set=people["patient_id"])
+    which = pc.index_in(results["rule_id"], value_set=pa.array(rule_ids, pa.string()))
+    code = pc.index_in(results["status"], value_set=_STATUSES)
+    if who.null_count or which.null_count or code.null_count:
+        raise ValueError("results name a patient, rule or status the summary does not know")
+    row, col, val = (np.asarray(x.combine_chunks()) for x in (who, which, code))
+    has_item = np.asarray(results["item"].is_valid().combine_chunks(), dtype=bool)
+    grid = np.full((n, len(rule_ids)), -1, dtype=np.int8)
+    own = ~has_item
+    grid[row[own], col[own]] = val[own]
+    as_of = pc.fill_null(people["as_of"], pa.scalar(today, pa.date32()))
+    computed_age = pc.divide(
+        pc.days_between(people["birth_date"], as_of).cast(pa.float64()), 365.25
     )
-    items = "".join(
-        f", map_from_entries(list({{'k': item, 'v': code}} ORDER BY item) "
-        f"FILTER (WHERE rule_id = '{r}' AND item IS NOT NULL)) AS {_quote(r + ITEMS_SUFFIX)}"
-        for r in list_rules
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "patient_id": people["patient_id"],
+        "as_of": as_of,
+        "year": pc.year(as_of).cast(pa.int64()),
+        "age_years": pc.coalesce(people["age_years"].cast(pa.float64()), computed_age),
+    }
+    for j, rule_id in enumerate(rule_ids):
+        values = grid[:, j]
+        columns[rule_id] = pa.array(values, pa.int8(), mask=values < 0)
+    items = (
+        results.select(["item"])
+        .append_column("row", pa.array(row))
+        .append_column("col", pa.array(col))
+        .append_column("code", pa.array(val, pa.int8()))
     )
-    counts = ", ".join(
-        f"count(*) FILTER (WHERE item IS NOT NULL AND status = '{s}') AS items_{s}"
-        for s in ITEM_STATUSES
-    )
-    day = f"DATE '{today.isoformat()}'"
-    sql = f"""
-        WITH coded AS (SELECT *, {_code("status")} AS code FROM results),
-        wide AS (SELECT patient_id, {per_rule}{items}, {counts} FROM coded GROUP BY patient_id)
-        SELECT p.patient_id,
-               coalesce(p.as_of, {day}) AS as_of,
-               year(coalesce(p.as_of, {day}))::BIGINT AS year,
-               coalesce(p.age_years, datediff('day', p.birth_date,
-                        coalesce(p.as_of, {day})) / 365.25) AS age_years,
-               wide.* EXCLUDE (patient_id)
-        FROM patients p JOIN wide USING (patient_id)
-        ORDER BY p.patient_id
-    """
-    try:
-        return con.sql(sql).to_arrow_table()
-    finally:
-        con.close()
+    items = items.filter(pa.array(has_item))
+    for rule_id in list_rules:
+        mine = items.filter(pc.equal(items["col"], rule_ids.index(rule_id)))
+        mine = mine.take(pc.sort_indices(mine, [("row", "ascending"), ("item", "ascending")]))
+        counts = np.bincount(np.asarray(mine["row"].combine_chunks()), minlength=n)
+        offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+        columns[rule_id + ITEMS_SUFFIX] = pa.MapArray.from_arrays(
+            pa.array(offsets),
+            mine["item"].combine_chunks(),
+            mine["code"].combine_chunks(),
+            mask=pa.array(counts == 0),
+        )
+    item_codes = np.asarray(items["code"].combine_chunks())
+    item_rows = np.asarray(items["row"].combine_chunks())
+    for status in ITEM_STATUSES:
+        chosen = item_rows[item_codes == STATUS_CODES[status]]
+        columns[f"items_{status}"] = pa.array(np.bincount(chosen, minlength=n), pa.int64())
+    return pa.table(columns)
 
 
 def long_sql(summary: str, *, rule_ids: list[str], list_rules: tuple[str, ...]) -> str:

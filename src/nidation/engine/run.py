@@ -126,8 +126,6 @@ class DuckDBRunner:
 
     def __init__(self, plan: Plan, *, prepared_max_patients: int = 16, threads: int = 1) -> None:
         self.plan = plan
-        self._stages, self._sql = plan.sql(self.dialect)
-        self._status_sql = plan.status_sql(self.dialect)[1]
         self._views = set(plan.view_names)
         self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
         self._static[RULE_IDS] = plan.rule_ids
@@ -135,6 +133,19 @@ class DuckDBRunner:
         self._lock = threading.Lock()
         self._pool: queue.SimpleQueue[_PreparedSession] = queue.SimpleQueue()
         self.prepared_max_patients = prepared_max_patients
+
+    @property
+    def _stages(self) -> list[tuple[str, str]]:
+        return self.plan.sql(self.dialect)[0]
+
+    @property
+    def _sql(self) -> str:
+        return self.plan.sql(self.dialect)[1]
+
+    @property
+    def _status_sql(self) -> str:
+        """Compiled on first use (seconds): single-case runs never need it."""
+        return self.plan.status_sql(self.dialect)[1]
 
     def run(
         self, tables: Mapping[str, pa.Table], *, today: date, evidence: bool = True
