@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ import pyarrow.parquet as pq
 
 from nidation._version import __version__
 from nidation.api import Assessor, default_assessor
-from nidation.cohort.batches import count_patients, plan_batches, read_batch
+from nidation.cohort.batches import count_patients, partition_inputs, plan_batches, read_batch
 from nidation.cohort.inputs import read_inputs
 from nidation.cohort.output import atomic_directory
 from nidation.cohort.summary import summarise
@@ -122,6 +123,11 @@ def run_cohort(
         batches = plan_batches(total, size)
         if engine == "duckdb" and batches < workers and total >= workers * MIN_SPLIT_PATIENTS:
             batches = workers  # keep every worker busy
+        parts = (
+            partition_inputs(inputs, batches=batches, folder=staging / "_batches")
+            if batches > 1
+            else [inputs]
+        )
         (staging / "summary").mkdir()
         if evidence:
             (staging / "results").mkdir()
@@ -130,7 +136,7 @@ def run_cohort(
         def one(index: int) -> tuple[int, int]:
             con = duckdb.connect(":memory:", config={"threads": 1})
             try:
-                tables = read_batch(inputs, index=index, batches=batches, connection=con)
+                tables = read_batch(parts[index], index=0, batches=1, connection=con)
             finally:
                 con.close()
             output = runner.run(tables, today=when, evidence=evidence)
@@ -162,6 +168,7 @@ def run_cohort(
                     if progress is not None:
                         progress(done, total)
         _remove(staging / "_inputs")
+        shutil.rmtree(staging / "_batches", ignore_errors=True)
         run = CohortRun(
             directory=str(target),
             engine=engine,
