@@ -5,8 +5,10 @@ are computed once per run, in order, and read by later derivations and by rules 
 own names. Each rule's table is normalised to ``patient_id, rule_id, item, status,
 evidence`` (``item`` names the test or therapy when a rule lists several, else null); one
 window keeps the most decisive row per patient, rule and item, and a join from the grid of
-patients × rules gives ``not_assessed`` to every patient a rule did not return. Everything is
-compiled to SQL once per backend dialect and reused; a request only binds its fact tables.
+patients × rules gives ``not_assessed`` to every patient a rule did not return. The same
+rules without evidence (``status_expression``, for cohorts) keep the same statuses with one
+aggregate. Everything is compiled to SQL once per backend dialect and reused; a request only
+binds its fact tables.
 """
 
 from __future__ import annotations
@@ -165,7 +167,8 @@ class Plan:
 
     @cached_property
     def expression(self) -> ir.Table:
-        """Every patient × rule (× item): status and evidence (:data:`RESULT_COLUMNS`)."""
+        """Every patient × rule (× item): status and evidence (``RESULT_SCHEMA`` in
+        :mod:`nidation.engine.run`)."""
         return self._assemble(self._parts, evidence=True)
 
     @cached_property
