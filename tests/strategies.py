@@ -34,6 +34,7 @@ from nidation.domain import (
     PocGenetics,
     PregnancyComplication,
     PregnancyOutcome,
+    PregnancyTestMethod,
     Qualitative,
     Side,
     Smoking,
@@ -171,6 +172,20 @@ def valid_cases(draw: st.DrawFn, ctx: ValidationContext) -> Doc:
             records = draw(st.lists(make(st.sampled_from(codes), window), max_size=2))
             if records:
                 doc[field] = records
+    # "None known" statements: only where the record lists nothing that contradicts them.
+    current = [m for m in doc.get("medications", ()) if m.get("current", True)]
+    for flag, empty in (
+        ("no_known_conditions", not doc.get("conditions")),
+        ("no_known_allergies", not doc.get("allergies")),
+        ("no_current_medications", not current),
+    ):
+        if empty and draw(st.booleans()):
+            doc[flag] = True
+    if not any(p["outcome"] == "ongoing" for p in pregnancies) and draw(st.booleans()):
+        excluded: Doc = {"date": iso(draw(window.day()))}
+        put(excluded, "method", maybe(draw, st.sampled_from(PregnancyTestMethod).map(str)))
+        put(excluded, "detail", maybe(draw, TEXT))
+        doc["pregnancy_excluded"] = excluded
     tests = ctx.labs.known_tests()
     requested = draw(st.lists(st.fixed_dictionaries({"test": st.sampled_from(tests)}), max_size=2))
     if requested:

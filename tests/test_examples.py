@@ -40,6 +40,12 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RPL-DEF-003": "met",
         "RIF-DEF-001": "met",
     },
+    "aps-past-hit.yaml": {
+        "RPL-DEF-001": "met",
+        "APS-LAB-001": "supported",
+        "APS-CAUSE-001": "supported",
+        "RPL-DEF-006": "not_met",
+    },
     "obstetric-aps.json": {
         "RPL-DEF-001": "met",
         "RPL-DEF-004": "met",
@@ -86,11 +92,42 @@ EXPECTED: dict[str, dict[str, str]] = {
         "RPL-DEF-005": "met",
         "RIF-DEF-001": "not_met",
     },
+    "thrombotic-aps-on-warfarin.yaml": {
+        "RPL-DEF-001": "met",
+        "APS-LAB-001": "supported",
+        "APS-CAUSE-001": "supported",
+        "APS-CAUSE-002": "not_assessed",
+        "APS-THROMB-001": "flagged",
+    },
+    "second-trimester-loss-pregnant.yaml": {
+        "RPL-DEF-001": "not_met",
+        "RPL-DEF-004": "met",
+        "OBS-DEF-001": "met",
+        "OBS-DEF-002": "not_met",
+        "OBS-DEF-003": "met",
+        "OBS-DEF-004": "not_assessed",
+        "SURV-CX-001": "flagged",
+        "SURV-PRG-001": "flagged",
+        "CARE-TIER-001": "met",
+        "APS-LAB-001": "not_assessed",
+        "APS-CAUSE-001": "not_assessed",
+    },
 }
 
 
 #: The treatment protocol a specialist would draft for each example: (rule, therapy) → status.
 PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
+    "aps-past-hit.yaml": {
+        # A resolved HIT still contraindicates heparin (its history counts): demoted in the
+        # plan and the request; aspirin stays recommended and, with none-known statements,
+        # its safety checks are decided.
+        ("TX-PLAN-001", "lmwh"): "contraindicated",
+        ("TX-REQ-001", "lmwh"): "contraindicated",
+        ("TX-SAFE-001", "lmwh"): "flagged",
+        ("TX-PLAN-001", "low_dose_aspirin"): "recommended",
+        ("TX-REQ-001", "low_dose_aspirin"): "recommended",
+        ("TX-SAFE-001", "low_dose_aspirin"): "not_flagged",
+    },
     "obstetric-aps.json": {
         ("TX-PLAN-001", "lmwh"): "recommended",
         ("TX-PLAN-001", "low_dose_aspirin"): "recommended",
@@ -124,9 +161,27 @@ PROTOCOL: dict[str, dict[tuple[str, str], str]] = {
     "secondary-rpl-after-live-birth.yaml": {
         ("TX-PLAN-001", "progesterone"): "recommended",
         ("TX-REQ-001", "progesterone"): "recommended",
-        ("TX-REQ-001", "intralipid"): "advised_against",
+        # Advised against, and contraindicated for her (egg allergy): the contraindication wins.
+        ("TX-REQ-001", "intralipid"): "contraindicated",
         ("TX-REQ-001", "prednisolone"): "advised_against",
         ("TX-SAFE-001", "intralipid"): "flagged",
+    },
+    "thrombotic-aps-on-warfarin.yaml": {
+        ("MED-PREG-001", "warfarin"): "flagged",
+        ("MED-PREG-001", "hydroxychloroquine"): "not_flagged",
+        ("TX-SAFE-001", "low_dose_aspirin"): "flagged",
+        ("TX-SAFE-001", "lmwh"): "flagged",
+        ("TX-REQ-001", "lmwh"): "recommended",
+    },
+    "second-trimester-loss-pregnant.yaml": {
+        # the cervix decides: not yet scanned (surveillance from 14 weeks is flagged)
+        ("TX-PLAN-001", "cervical_cerclage"): "not_assessed",
+        ("TX-PLAN-001", "progesterone_preterm_prevention"): "consider",
+        # a fetal death >= 10 weeks is a Sydney criterion: waits for the LA repeat, never
+        # "not indicated"
+        ("TX-PLAN-001", "lmwh"): "not_assessed",
+        ("TX-PLAN-001", "low_dose_aspirin"): "not_assessed",
+        ("INV-PLAN-001", "lupus_anticoagulant"): "repeat_due",
     },
 }
 
@@ -158,6 +213,25 @@ def test_example_conclusions(name: str) -> None:
 def test_every_example_is_covered() -> None:
     files = {p.name for p in [*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")]}
     assert files == set(EXPECTED)
+
+
+def test_thrombotic_aps_on_warfarin_names_what_to_change() -> None:
+    """Warfarin is switched to LMWH by a gestational week; the LA taken on warfarin is named as
+    not assessable; aspirin on warfarin is a bleeding interaction."""
+    assessor = default_assessor()
+    case = read_case(EXAMPLES / "thrombotic-aps-on-warfarin.yaml", knowledge=assessor.knowledge)
+    assessment = assessor.assess(case, today=TODAY)
+    warfarin = next(o for o in assessment.outcomes("MED-PREG-001") if o.item == "warfarin")
+    assert warfarin.evidence["action"] == "switch_by_week"
+    assert warfarin.evidence["by_week"] == 6
+    assert "low-molecular-weight heparin" in warfarin.because
+    lab = assessment.outcome("APS-LAB-001")
+    unreliable = str(lab.evidence["unreliable_results"])
+    assert unreliable.startswith(
+        "lupus anticoagulant 2024-06-10 on warfarin, 2024-09-23 on warfarin"
+    )
+    aspirin = next(o for o in assessment.outcomes("TX-SAFE-001") if o.item == "low_dose_aspirin")
+    assert "warfarin" in str(aspirin.evidence["flags"])
 
 
 def test_rpl_only_plan_orders_the_missing_tests() -> None:

@@ -14,11 +14,12 @@ from functools import cache
 import pyarrow as pa
 
 from nidation.domain import Case
+from nidation.engine.embedded import EmbeddedRunner
 from nidation.engine.facts import case_to_tables
 from nidation.engine.plan import Plan
 from nidation.engine.registry import RuleSet
 from nidation.engine.result import Assessment, build_assessments
-from nidation.engine.run import DuckDBRunner, RunOutput, bind_tables
+from nidation.engine.run import RunOutput, bind_tables
 from nidation.knowledge import Knowledge, load_knowledge
 from nidation.rules import default_rules, derivations
 
@@ -45,7 +46,7 @@ class Assessor:
         self.knowledge = knowledge or load_knowledge()
         self.rules = rules or default_rules()
         self.plan = _plan(self.knowledge, self.rules)
-        self.runner = DuckDBRunner(self.plan)
+        self.runner = EmbeddedRunner(self.plan)
 
     def run_tables(self, tables: Mapping[str, pa.Table], *, today: date | None = None) -> RunOutput:
         """Run every rule over fact tables of any number of patients."""

@@ -18,7 +18,7 @@ from nidation.cohort.inputs import read_inputs
 from nidation.cohort.run import CohortRun, run_cohort
 from nidation.cohort.summary import long_sql
 from nidation.engine.facts import tables_to_cases
-from nidation.engine.status import STATUS_CODES
+from nidation.engine.status import DECISIVENESS, STATUS_CODES, STATUSES
 from nidation.errors import InputError
 from nidation.knowledge import Knowledge
 from tests.cohort.conftest import PATIENTS
@@ -101,6 +101,13 @@ def test_the_summary_holds_every_status_and_item_of_the_long_table(
     assert "INV-PLAN-001_items" in summary.column_names
     manifest = json.loads((directory / "manifest.json").read_text())
     assert manifest["status_codes"] == STATUS_CODES
+
+
+def test_every_status_has_a_permanent_small_code() -> None:
+    statuses = {s for kind in STATUSES.values() for s in kind} | set(DECISIVENESS)
+    assert statuses == set(STATUS_CODES)
+    assert sorted(STATUS_CODES.values()) == list(range(len(STATUS_CODES)))
+    assert STATUS_CODES["not_assessed"] == 0 and STATUS_CODES["not_flagged"] == 15
 
 
 def test_refused_input_writes_nothing(tmp_path: Path) -> None:

@@ -136,6 +136,48 @@ def test_gestational_days_need_weeks(ctx: ValidationContext) -> None:
     refused_at(doc, ctx, "pregnancies[0].gestational_age_days")
 
 
+def _ongoing(**fields: object) -> Doc:
+    return case(pregnancies=[{"id": "g", "outcome": "ongoing", **fields}])
+
+
+def test_a_cervical_length_comes_with_the_week_of_its_scan(ctx: ValidationContext) -> None:
+    accept(_ongoing(gestational_age_weeks=20, cervical_length_mm=22, cervical_length_weeks=18), ctx)
+    problem = refused_at(_ongoing(cervical_length_mm=22), ctx, "pregnancies[0].cervical_length_mm")
+    assert "cervical_length_weeks" in problem.why
+    problem = refused_at(
+        _ongoing(cervical_length_weeks=18), ctx, "pregnancies[0].cervical_length_weeks"
+    )
+    assert "cervical_length_mm" in problem.why
+
+
+def test_a_cervical_scan_is_not_after_the_pregnancys_week(ctx: ValidationContext) -> None:
+    doc = _ongoing(gestational_age_weeks=15, cervical_length_mm=30, cervical_length_weeks=16)
+    problem = refused_at(doc, ctx, "pregnancies[0].cervical_length_weeks")
+    assert "15 weeks" in problem.why
+
+
+def test_a_cervical_length_needs_a_visualised_pregnancy(ctx: ValidationContext) -> None:
+    doc = case(
+        pregnancies=[
+            {
+                "id": "g",
+                "outcome": "biochemical_loss",
+                "cervical_length_mm": 30,
+                "cervical_length_weeks": 5,
+            }
+        ]
+    )
+    problems = refuse(doc, ctx)
+    assert "pregnancies[0].cervical_length_mm" in [p.path for p in problems]
+
+
+@pytest.mark.parametrize("value", [0.5, 120])
+def test_an_implausible_cervical_length_is_refused(ctx: ValidationContext, value: float) -> None:
+    doc = _ongoing(gestational_age_weeks=20, cervical_length_mm=value, cervical_length_weeks=18)
+    problem = refused_at(doc, ctx, "pregnancies[0].cervical_length_mm")
+    assert "plausibility.cervical_length_mm" in problem.why
+
+
 # --- cycles and transfers -------------------------------------------------------------------
 
 
@@ -303,3 +345,68 @@ def test_nothing_is_dated_after_today(ctx: ValidationContext) -> None:
     assert f"after today ({ctx.today})" in problem.why
     doc["labs"][0]["date"] = ctx.today.isoformat()
     accept(doc, ctx)
+
+
+# --- "none known" statements and pregnancy excluded -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "field", "records"),
+    [
+        ("no_known_conditions", "conditions", [{"code": "hit_history", "status": "resolved"}]),
+        ("no_known_allergies", "allergies", [{"code": "egg"}]),
+        ("no_current_medications", "medications", [{"code": "aspirin"}]),
+    ],
+)
+def test_a_none_known_statement_contradicted_by_the_list_is_refused(
+    ctx: ValidationContext, flag: str, field: str, records: list[Doc]
+) -> None:
+    problems = refuse(case(**{flag: True, field: records}), ctx)
+    assert [p.path for p in problems] == [flag]
+    assert "also lists 1" in problems[0].why
+
+
+def test_none_known_statements_are_accepted_with_empty_lists(ctx: ValidationContext) -> None:
+    doc = case(
+        no_known_conditions=True,
+        no_known_allergies=True,
+        no_current_medications=True,
+        medications=[{"code": "aspirin", "current": False}],  # past medication: no contradiction
+    )
+    parsed = accept(doc, ctx)
+    assert parsed.no_known_allergies and parsed.no_known_conditions
+    assert parsed.no_current_medications
+
+
+def test_not_stated_is_the_default(ctx: ValidationContext) -> None:
+    parsed = accept(case(), ctx)
+    assert not (parsed.no_known_allergies or parsed.no_known_conditions)
+    assert parsed.pregnancy_excluded is None
+
+
+def test_pregnancy_excluded_after_an_ongoing_pregnancy_is_refused(ctx: ValidationContext) -> None:
+    ongoing = {
+        "id": "g1",
+        "outcome": "ongoing",
+        "gestational_age_weeks": 6,
+        "end_date": "2026-03-01",
+    }
+    doc = case(pregnancies=[ongoing], pregnancy_excluded={"date": "2026-03-05"})
+    problem = refused_at(doc, ctx, "pregnancy_excluded.date")
+    assert "pregnancies[0] is ongoing" in problem.why
+
+
+def test_pregnancy_excluded_before_an_ongoing_pregnancy_is_accepted(ctx: ValidationContext) -> None:
+    ongoing = {
+        "id": "g1",
+        "outcome": "ongoing",
+        "gestational_age_weeks": 6,
+        "end_date": "2026-03-01",
+    }
+    parsed = accept(case(pregnancies=[ongoing], pregnancy_excluded={"date": "2026-01-05"}), ctx)
+    assert parsed.pregnancy_excluded is not None
+    assert parsed.pregnancy_excluded.method == "urine_hcg"
+
+
+def test_pregnancy_excluded_needs_its_date(ctx: ValidationContext) -> None:
+    refused_at(case(pregnancy_excluded={"method": "serum_hcg"}), ctx, "pregnancy_excluded.date")

@@ -78,3 +78,23 @@ def test_a_cohort_is_the_union_of_its_cases(
         union = pa.concat_tables([s[name] for s in singles] or [schema.empty_table()])
         assert cohort[name].equals(union), name
     assert tables_to_cases(cohort, context=ctx) == cases
+
+
+def test_none_known_statements_and_pregnancy_exclusion_round_trip(kb: Knowledge) -> None:
+    """The "none known" flags and the exclusion survive the tables (and are null when unsaid)."""
+    stated = Case.model_validate(
+        {
+            "patient": {"id": "N1"},
+            "no_known_conditions": True,
+            "no_known_allergies": True,
+            "no_current_medications": True,
+            "medications": [{"code": "aspirin", "current": False}],
+            "pregnancy_excluded": {"date": "2026-09-28", "method": "serum_hcg", "detail": "5 IU/L"},
+        }
+    )
+    unsaid = Case.model_validate({"patient": {"id": "N2"}})
+    tables = cases_to_tables([stated, unsaid], knowledge=kb)
+    row = tables["patients"].to_pylist()
+    assert [r["no_known_allergies"] for r in row] == [True, None]
+    assert [r["pregnancy_excluded_method"] for r in row] == ["serum_hcg", None]
+    assert tables_to_cases(tables) == [stated, unsaid]

@@ -40,15 +40,15 @@ def _check(case: GoldenCase, assessment: Assessment) -> None:
             assert got == expected, f"{case.name}: evidence {key} = {got!r}, expected {expected!r}"
 
 
-#: Runs of up to this many patients take the prepared path a single request takes; the golden
-#: cases run through it in batches (one run per batch instead of one per case).
+#: Runs of up to this many patients take the path a single request takes (the Python
+#: evaluator); the golden cases run through it in batches.
 BATCH = 16
 
 
 @pytest.fixture(scope="module")
 def small_runs(assessor: Assessor) -> list[Assessment]:
-    """Every golden case through the single-request (prepared) path, in small batches."""
-    assert assessor.runner.prepared_max_patients >= BATCH
+    """Every golden case through the single-request (Python evaluator) path, in batches."""
+    assert assessor.runner.python_max_patients >= BATCH
     kb = assessor.knowledge
     out: list[Assessment] = []
     for start in range(0, len(CASES), BATCH):
@@ -59,8 +59,8 @@ def small_runs(assessor: Assessor) -> list[Assessment]:
 
 @pytest.fixture(scope="module")
 def cohort_run(assessor: Assessor) -> list[Assessment]:
-    """Every golden case in one cohort run (the planned path cohorts take)."""
-    assert len(CASES) > assessor.runner.prepared_max_patients
+    """Every golden case in one cohort run (DuckDB, the path cohorts take)."""
+    assert len(CASES) > assessor.runner.python_max_patients
     kb = assessor.knowledge
     return assessor.assess_many([c.case(kb) for c in CASES], today=TODAY)
 

@@ -10,7 +10,7 @@ and write
 
 Output goes to a temporary sibling directory renamed at the end: a failed run writes nothing.
 Rules are never re-implemented here: every batch goes through
-:class:`~nidation.engine.run.DuckDBRunner` (its planned path) or
+:class:`~nidation.engine.run.DuckDBRunner` or
 :class:`~nidation.engine.backends.SparkRunner`.
 """
 
@@ -79,7 +79,7 @@ def _runner(
     assessor: Assessor, engine: Engine, spark_master: str | None, spark: Any, threads: int
 ) -> _Runner:
     if engine == "duckdb":
-        return DuckDBRunner(assessor.plan, prepared_max_patients=0, threads=threads)
+        return DuckDBRunner(assessor.plan, threads=threads)
     from nidation.engine.backends import SparkRunner, spark_session
 
     session = spark if spark is not None else spark_session(spark_master or "local[2]")

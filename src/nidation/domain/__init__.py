@@ -17,6 +17,7 @@ from nidation.domain.enums import (
     PocGenetics,
     PregnancyComplication,
     PregnancyOutcome,
+    PregnancyTestMethod,
     Qualitative,
     Side,
     Smoking,
@@ -24,7 +25,14 @@ from nidation.domain.enums import (
     TransferOutcome,
 )
 from nidation.domain.findings import Finding
-from nidation.domain.history import Allergy, Condition, Medication, TestRequest, TherapyRequest
+from nidation.domain.history import (
+    Allergy,
+    Condition,
+    Medication,
+    PregnancyExclusion,
+    TestRequest,
+    TherapyRequest,
+)
 from nidation.domain.ivf import Cycle, Embryo, Transfer
 from nidation.domain.labs import LabResult
 from nidation.domain.parse import parse_case
@@ -60,7 +68,9 @@ __all__ = [
     "PocGenetics",
     "Pregnancy",
     "PregnancyComplication",
+    "PregnancyExclusion",
     "PregnancyOutcome",
+    "PregnancyTestMethod",
     "Qualitative",
     "Side",
     "Smoking",

@@ -9,7 +9,14 @@ from pydantic import Field
 from nidation.domain.base import Record
 from nidation.domain.checks import PastDate
 from nidation.domain.findings import Finding
-from nidation.domain.history import Allergy, Condition, Medication, TestRequest, TherapyRequest
+from nidation.domain.history import (
+    Allergy,
+    Condition,
+    Medication,
+    PregnancyExclusion,
+    TestRequest,
+    TherapyRequest,
+)
 from nidation.domain.ivf import Cycle, Embryo, Transfer
 from nidation.domain.labs import LabResult
 from nidation.domain.patient import Partner, Patient
@@ -35,6 +42,26 @@ class Case(Record):
     conditions: tuple[Condition, ...] = ()
     medications: tuple[Medication, ...] = ()
     allergies: tuple[Allergy, ...] = ()
+    no_known_conditions: bool = Field(
+        default=False,
+        description="True when the record states she has no known conditions (an empty list "
+        "alone means not recorded)",
+    )
+    no_current_medications: bool = Field(
+        default=False,
+        description="True when the record states she takes no medication now (past ones may "
+        "still be listed); an empty list alone means not recorded",
+    )
+    no_known_allergies: bool = Field(
+        default=False,
+        description="True when the record states she has no known allergies (an empty list "
+        "alone means not recorded)",
+    )
+    pregnancy_excluded: PregnancyExclusion | None = Field(
+        default=None,
+        description="A negative pregnancy test (or statement) with its date; without it, no "
+        "ongoing pregnancy in the record leaves pregnancy undecided",
+    )
     requested_tests: tuple[TestRequest, ...] = ()
     requested_therapies: tuple[TherapyRequest, ...] = ()
 

@@ -47,7 +47,17 @@ _NEVER_VISUALISED = frozenset(
 
 def check_case(case: Case, ctx: ValidationContext) -> list[Problem]:
     """Return every cross-field problem of ``case`` (empty when consistent)."""
-    checks = (_counts, _identifiers, _patient, _pregnancies, _cycles, _transfers, _codes, _dates)
+    checks = (
+        _counts,
+        _identifiers,
+        _patient,
+        _pregnancies,
+        _cycles,
+        _transfers,
+        _codes,
+        _dates,
+        _none_known,
+    )
     return [p for check in checks for p in check(case, ctx)]
 
 
@@ -173,6 +183,7 @@ def _pregnancies(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                 "days given without completed weeks",
                 "Give gestational_age_weeks too",
             )
+        yield from _cervical_length(preg, where)
         if preg.outcome in _NEVER_VISUALISED:
             for field in ("intrauterine_sac_seen", "fetal_heart_seen"):
                 if getattr(preg, field) is True:
@@ -182,6 +193,41 @@ def _pregnancies(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                         f"contradicts outcome '{preg.outcome.value}' (never seen on ultrasound)",
                         "Record the outcome as a miscarriage, or correct the ultrasound finding",
                     )
+
+
+def _cervical_length(preg: Pregnancy, where: str) -> Iterator[Problem]:
+    """A cervical length needs the week of its scan (and the reverse), within the pregnancy."""
+    length, week = preg.cervical_length_mm, preg.cervical_length_weeks
+    if length is not None and week is None:
+        yield Problem(
+            f"{where}.cervical_length_mm",
+            length,
+            "given without the week of the scan (cervical_length_weeks); the thresholds for "
+            "cerclage and progesterone depend on it",
+            "Give cervical_length_weeks too",
+        )
+    if week is not None and length is None:
+        yield Problem(
+            f"{where}.cervical_length_weeks",
+            week,
+            "given without the cervical length it dates (cervical_length_mm)",
+            "Give cervical_length_mm too, or remove the week",
+        )
+    weeks = preg.gestational_age_weeks
+    if week is not None and weeks is not None and week > weeks:
+        yield Problem(
+            f"{where}.cervical_length_weeks",
+            week,
+            f"after the pregnancy's recorded gestational age ({weeks} weeks)",
+            "Check the week of the scan or the pregnancy's gestational age",
+        )
+    if length is not None and preg.outcome in _NEVER_VISUALISED:
+        yield Problem(
+            f"{where}.cervical_length_mm",
+            length,
+            f"contradicts outcome '{preg.outcome.value}' (never seen on ultrasound)",
+            "Record the outcome as a miscarriage, or remove the cervical length",
+        )
 
 
 def _cycles(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
@@ -332,6 +378,8 @@ def _dates(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
     dated += [(f"transfers[{i}].date", t.date) for i, t in enumerate(case.transfers)]
     dated += [(f"labs[{i}].date", r.date) for i, r in enumerate(case.labs)]
     dated += [(f"findings[{i}].date", f.date) for i, f in enumerate(case.findings)]
+    if case.pregnancy_excluded is not None:
+        dated.append(("pregnancy_excluded.date", case.pregnancy_excluded.date))
     for path, when in dated:
         if when is None:
             continue
@@ -348,4 +396,35 @@ def _dates(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
                 when.isoformat(),
                 f"after the record's as_of date ({as_of})",
                 "Check the date, or move as_of",
+            )
+
+
+def _none_known(case: Case, ctx: ValidationContext) -> Iterator[Problem]:
+    """A "none known" statement contradicted by the record's own entries."""
+    listed = (
+        ("no_known_conditions", "conditions", len(case.conditions)),
+        ("no_known_allergies", "allergies", len(case.allergies)),
+        ("no_current_medications", "current medications", sum(m.current for m in case.medications)),
+    )
+    for flag, what, n in listed:
+        if getattr(case, flag) and n:
+            yield Problem(
+                flag,
+                True,
+                f"the record also lists {n} {what}",
+                f"Remove the {what}, or set {flag} to false",
+            )
+    excluded = case.pregnancy_excluded
+    if excluded is None:
+        return
+    for i, p in enumerate(case.pregnancies):
+        if p.outcome is PregnancyOutcome.ONGOING and (
+            p.end_date is None or p.end_date <= excluded.date
+        ):
+            when = "undated" if p.end_date is None else f"dated {p.end_date}"
+            yield Problem(
+                "pregnancy_excluded.date",
+                excluded.date.isoformat(),
+                f"pregnancies[{i}] is ongoing ({when}): pregnancy cannot be excluded on this day",
+                "Record how that pregnancy ended, or remove pregnancy_excluded",
             )

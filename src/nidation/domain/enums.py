@@ -154,3 +154,11 @@ class EndometriosisStage(StrEnum):
 class ConditionStatus(StrEnum):
     ACTIVE = "active"
     RESOLVED = "resolved"
+
+
+class PregnancyTestMethod(StrEnum):
+    """How an ongoing pregnancy was excluded."""
+
+    SERUM_HCG = "serum_hcg"
+    URINE_HCG = "urine_hcg"
+    OTHER = "other"

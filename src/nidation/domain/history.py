@@ -1,4 +1,4 @@
-"""Conditions, medications, allergies, and what was requested for this case."""
+"""Conditions, medications, allergies, pregnancy excluded, and what was requested for this case."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pydantic import Field
 
 from nidation.domain.base import Record
 from nidation.domain.checks import PastDate, ShortText
-from nidation.domain.enums import ConditionStatus
+from nidation.domain.enums import ConditionStatus, PregnancyTestMethod
 
 CodeKey = str
 
@@ -50,3 +50,15 @@ class TherapyRequest(Record):
     therapy: CodeKey = Field(min_length=1, max_length=64)
     protocol: ShortText | None = Field(default=None, description="Clinic protocol name, if any")
     date: PastDate | None = None
+
+
+class PregnancyExclusion(Record):
+    """The record's statement that she was not pregnant on ``date`` (e.g. a negative hCG).
+
+    Without it, no ongoing pregnancy in the record leaves "pregnant now?" undecided: a check
+    that depends on it stays *not assessed*. How long a negative test counts is the knowledge
+    base's ``pregnancy.exclusion_valid_days``."""
+
+    date: PastDate = Field(description="The day of the negative test (or of the statement)")
+    method: PregnancyTestMethod = PregnancyTestMethod.URINE_HCG
+    detail: ShortText | None = None

@@ -23,6 +23,11 @@ class Pregnancy(Record):
     refers to). Gestational age is in completed weeks plus days from the last menstrual period
     (or its IVF equivalent). ``intrauterine_sac_seen`` records whether ultrasound ever located
     the pregnancy in the uterus; ``None`` means not known.
+
+    ``cervical_length_mm`` is the shortest transvaginal cervical length measured in this
+    pregnancy and ``cervical_length_weeks`` the completed week of that scan (both or neither);
+    ``None`` means not measured — never "normal". A loss or birth attributed to cervical
+    insufficiency carries the ``cervical_insufficiency`` complication.
     """
 
     id: Identifier
@@ -38,5 +43,7 @@ class Pregnancy(Record):
     poc_genetics_detail: ShortText | None = None
     bleeding_in_early_pregnancy: bool | None = None
     complications: tuple[PregnancyComplication, ...] = ()
+    cervical_length_mm: Annotated[float | None, plausible("plausibility.cervical_length_mm")] = None
+    cervical_length_weeks: Annotated[int | None, plausible("plausibility.gestation_weeks")] = None
     maternal_age_years: Annotated[float | None, plausible("plausibility.age_years")] = None
     notes: ShortText | None = None

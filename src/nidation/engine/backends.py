@@ -77,7 +77,7 @@ class SparkRunner:
                 stage = self.session.sql(query).toArrow()
                 self._register(DERIVED_PREFIX + name, stage)
                 if name in self._views:
-                    views[name] = stage
+                    views[name] = stage.cast(self.plan.view_schemas[name])
             results = self.session.sql(self._sql if evidence else self._status_sql).toArrow()
         except Exception as exc:  # Spark raises many exception types (JVM, analysis, …)
             raise BackendError(f"Spark failed to run the rule plan: {exc}") from exc

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from nidation.domain import Case, LabCatalogue, UnitProblem
+from nidation.domain.history import PregnancyExclusion
 from nidation.domain.patient import Karyotype
 from nidation.engine.facts_cases import tables_to_cases
 from nidation.engine.facts_check import validate_tables
@@ -87,6 +88,14 @@ def _karyotype(k: Karyotype | None) -> tuple[Any, Any, Any]:
     return _NO_KARYOTYPE if k is None else (k.result, k.iscn, k.date)
 
 
+def _statements(case: Case) -> tuple[Any, ...]:
+    """The "none known" flags (true or null) and the pregnancy exclusion, flattened."""
+    flags = (case.no_known_conditions, case.no_current_medications, case.no_known_allergies)
+    e: PregnancyExclusion | None = case.pregnancy_excluded
+    excluded = _NO_KARYOTYPE if e is None else (e.date, e.method, e.detail)
+    return (*(True if f else None for f in flags), *excluded)
+
+
 def _patient_row(case: Case) -> tuple[Any, ...]:
     patient, partner = case.patient, case.partner
     if partner is None:
@@ -106,6 +115,7 @@ def _patient_row(case: Case) -> tuple[Any, ...]:
         *_GET_PATIENT(patient),
         *_karyotype(patient.karyotype),
         *partner_part,
+        *_statements(case),
     )
 
 

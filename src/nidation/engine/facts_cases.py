@@ -14,7 +14,7 @@ from nidation.domain import Case, ValidationContext, parse_case
 from nidation.domain.parse import problem_of
 from nidation.engine.facts_check import check_tables, conform
 from nidation.engine.facts_gc import gc_paused
-from nidation.engine.facts_schema import FIELDS
+from nidation.engine.facts_schema import CASE_STATEMENTS, FIELDS
 from nidation.errors import InputError, Problem
 
 __all__ = ["tables_to_cases"]
@@ -33,6 +33,8 @@ _COLLECTIONS = (
 )
 _KARYOTYPE = ("result", "iscn", "date")
 _PARTNER = ("age_years", "sperm_dna_fragmentation_pct", "sperm_dna_fragmentation_method")
+_STATEMENTS = tuple(name for name, _ in CASE_STATEMENTS)
+_EXCLUDED = ("date", "method", "detail")
 _ITEM = re.compile(r"^(?P<table>[a-z_]+)\[(?P<index>\d+)\](?P<rest>.*)$")
 _EMBRYO = re.compile(r"^\.embryos\[(?P<index>\d+)\](?P<rest>.*)$")
 
@@ -53,6 +55,8 @@ class _Where:
 
     def patient_column(self, path: str) -> str:
         root, _, rest = path.partition(".")
+        if root == "pregnancy_excluded":
+            return path.replace(".", "_")
         if root not in {"patient", "partner"}:
             return path
         prefix = "partner_" if root == "partner" else ""
@@ -132,17 +136,20 @@ def _case_data(values: dict[str, Any], where: _Where, problems: list[Problem]) -
             k: v
             for k, v in values.items()
             if v is not None
-            and k not in {"patient_id", "schema_version", "as_of", "has_partner"}
-            and not k.startswith(("karyotype_", "partner_"))
+            and k not in {"patient_id", "schema_version", "as_of", "has_partner", *_STATEMENTS}
+            and not k.startswith(("karyotype_", "partner_", "pregnancy_excluded_"))
         },
     }
     karyotype = _sub(values, "karyotype_", _KARYOTYPE)
     if karyotype:
         patient["karyotype"] = karyotype
     data: dict[str, Any] = {"patient": patient}
-    for key in ("schema_version", "as_of"):
+    for key in ("schema_version", "as_of", *_STATEMENTS):
         if values[key] is not None:
             data[key] = values[key]
+    excluded = _sub(values, "pregnancy_excluded_", _EXCLUDED)
+    if excluded:
+        data["pregnancy_excluded"] = excluded
     partner = _sub(values, "partner_", _PARTNER)
     partner_karyotype = _sub(values, "partner_karyotype_", _KARYOTYPE)
     if partner_karyotype:

@@ -2,7 +2,10 @@
 
 Every table is keyed by ``patient_id`` (the only non-nullable column). Column names are the
 domain field names; nested records are flattened with a prefix (``karyotype_result``,
-``partner_age_years``, ``partner_karyotype_iscn``). Enumerations are stored as their string
+``partner_age_years``, ``partner_karyotype_iscn``). The case's own statements sit at the end
+of ``patients``: ``no_known_conditions``, ``no_current_medications``, ``no_known_allergies``
+(true, or null when the record does not say so) and ``pregnancy_excluded_date`` / ``_method`` /
+``_detail``. Enumerations are stored as their string
 value, dates as ``date32``, numbers as ``float64``/``int64``.
 
 Besides the domain fields a table may hold:
@@ -22,7 +25,14 @@ from typing import Final
 
 import pyarrow as pa
 
-__all__ = ["DERIVED_COLUMNS", "DERIVED_TABLES", "FIELDS", "POSITION_COLUMNS", "SCHEMAS"]
+__all__ = [
+    "CASE_STATEMENTS",
+    "DERIVED_COLUMNS",
+    "DERIVED_TABLES",
+    "FIELDS",
+    "POSITION_COLUMNS",
+    "SCHEMAS",
+]
 
 _STR = pa.string()
 _F64 = pa.float64()
@@ -38,6 +48,13 @@ def _schema(*columns: tuple[str, pa.DataType]) -> pa.Schema:
 
 
 _KARYOTYPE = (("result", _STR), ("iscn", _STR), ("date", _DATE))
+_PREGNANCY_EXCLUDED = (("date", _DATE), ("method", _STR), ("detail", _STR))
+#: The case's "none known" statements (true only when the record says so; null otherwise).
+CASE_STATEMENTS: Final[tuple[tuple[str, pa.DataType], ...]] = (
+    ("no_known_conditions", _BOOL),
+    ("no_current_medications", _BOOL),
+    ("no_known_allergies", _BOOL),
+)
 
 SCHEMAS: Final[dict[str, pa.Schema]] = {
     "patients": _schema(
@@ -58,6 +75,8 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
         *((f"partner_karyotype_{name}", kind) for name, kind in _KARYOTYPE),
         ("partner_sperm_dna_fragmentation_pct", _F64),
         ("partner_sperm_dna_fragmentation_method", _STR),
+        *CASE_STATEMENTS,
+        *((f"pregnancy_excluded_{name}", kind) for name, kind in _PREGNANCY_EXCLUDED),
     ),
     "pregnancies": _schema(
         ("seq", _I64),
@@ -74,6 +93,8 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
         ("poc_genetics_detail", _STR),
         ("bleeding_in_early_pregnancy", _BOOL),
         ("complications", _STRS),
+        ("cervical_length_mm", _F64),
+        ("cervical_length_weeks", _I64),
         ("maternal_age_years", _F64),
         ("notes", _STR),
     ),

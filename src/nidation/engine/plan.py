@@ -38,35 +38,11 @@ ViewFunction = Callable[[Facts, Knowledge], ir.Table]
 
 @dataclass(frozen=True)
 class Derivation:
-    """A named intermediate table; ``view`` ones are also returned with the results.
-    ``after`` names the derivations it reads (they are computed first)."""
+    """A named intermediate table; ``view`` ones are also returned with the results. What it
+    reads is found out by building it: a derivation it reads is built first."""
 
     make: ViewFunction
     view: bool = False
-    after: tuple[str, ...] = ()
-
-
-def ordered(derivations: Mapping[str, Derivation]) -> dict[str, Derivation]:
-    """The derivations in an order where each comes after those it reads."""
-    done: dict[str, Derivation] = {}
-    visiting: set[str] = set()
-
-    def visit(name: str) -> None:
-        if name in done:
-            return
-        if name in visiting:
-            raise RuleDefinitionError(f"derivation {name!r} depends on itself")
-        if name not in derivations:
-            raise RuleDefinitionError(f"unknown derivation {name!r}")
-        visiting.add(name)
-        for dep in derivations[name].after:
-            visit(dep)
-        visiting.discard(name)
-        done[name] = derivations[name]
-
-    for name in sorted(derivations):
-        visit(name)
-    return done
 
 
 def _pack(table: ir.Table, names: list[str], dtype: dt.DataType) -> ir.Value:
@@ -137,17 +113,47 @@ class Plan:
 
     @cached_property
     def stage_expressions(self) -> dict[str, ir.Table]:
-        """Derivations in order; each may read the ones before it."""
+        """Every derivation, each after the ones it reads. The order is not kept by hand:
+        when a derivation being built reads another (``facts.derived(name)``), that one is
+        built first; a derivation that reads itself, directly or not, is refused."""
         out: dict[str, ir.Table] = {}
-        for name, derivation in self.derivations.items():
-            expr = derivation.make(self.facts, self.kb)
+        building: list[str] = []
+
+        def build(name: str) -> None:
+            if name in out:
+                return
+            if name in building:
+                chain = " -> ".join([*building[building.index(name) :], name])
+                raise RuleDefinitionError(f"derivations read each other in a cycle: {chain}")
+            if name not in self.derivations:
+                raise RuleDefinitionError(f"unknown derivation {name!r}")
+            building.append(name)
+            expr = self.derivations[name].make(self.facts, self.kb)
+            building.pop()
             self.facts.add_derived(name, expr.schema())
             out[name] = expr
+
+        self.facts.resolver = build
+        try:
+            for name in sorted(self.derivations):
+                build(name)
+        finally:
+            self.facts.resolver = None
         return out
 
     @property
     def view_names(self) -> tuple[str, ...]:
         return tuple(n for n, d in self.derivations.items() if d.view)
+
+    @cached_property
+    def view_schemas(self) -> dict[str, pa.Schema]:
+        """The declared schema of each view, every field nullable, as every backend returns it
+        (DuckDB, for one, widens integer sums to decimals)."""
+        out = {}
+        for name in self.view_names:
+            schema = self.stage_expressions[name].schema().to_pyarrow()
+            out[name] = pa.schema([f.with_nullable(True) for f in schema])
+        return out
 
     @cached_property
     def rule_ids(self) -> pa.Table:

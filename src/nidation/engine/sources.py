@@ -4,7 +4,7 @@ request and every cohort."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import ibis
 import ibis.expr.types as ir
@@ -43,6 +43,8 @@ class Facts:
             name: _table(KB_PREFIX + name, schema) for name, schema in knowledge_tables.items()
         }
         self._derived: dict[str, ir.Table] = {}
+        self.resolver: Callable[[str], None] | None = None
+        """While a plan builds its derivations: builds the one named, on first read."""
         self.rule_ids = ibis.table({"rule_id": "string"}, name=RULE_IDS)
 
     def kb_table(self, name: str) -> ir.Table:
@@ -54,6 +56,8 @@ class Facts:
 
     def derived(self, name: str) -> ir.Table:
         """A derivation computed earlier in the same run (e.g. ``pregnancy_events``)."""
+        if name not in self._derived and self.resolver is not None:
+            self.resolver(name)
         try:
             return self._derived[name]
         except KeyError:

@@ -38,6 +38,7 @@ STATUSES: dict[Kind, tuple[str, ...]] = {
         NOT_ASSESSED,
     ),
     Kind.THERAPY: (
+        "contraindicated",
         "recommended",
         "consider",
         "research_only",
@@ -57,6 +58,7 @@ DECISIVENESS: dict[str, int] = {
     "due": 3,
     "repeat_due": 3,
     "recommended": 3,
+    "contraindicated": 3,
     "advised_against": 3,
     "consider": 3,
     "flagged": 3,
@@ -88,4 +90,5 @@ STATUS_CODES: dict[str, int] = {
     "research_only": 13,
     "flagged": 14,
     "not_flagged": 15,
+    "contraindicated": 16,
 }

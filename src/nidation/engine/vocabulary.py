@@ -11,6 +11,8 @@ import ibis
 import ibis.expr.types as ir
 
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
+from nidation.errors import RuleDefinitionError
+from nidation.knowledge import Knowledge
 
 DAYS_PER_YEAR = 365.25  # calendar convention (not a clinical value)
 DECIMALS = 12
@@ -64,6 +66,15 @@ def compare(value: ir.NumericValue, operator: str, threshold: float) -> ir.Boole
         case "<":
             return value < threshold
     raise ValueError(f"unknown comparison operator {operator!r} in the knowledge base")
+
+
+def meets(value: ir.NumericValue, kb: Knowledge, key: str) -> ir.BooleanValue:
+    """``value`` against threshold ``key`` with the operator the knowledge base gives it (so a
+    clinic overlay that changes ``>=`` to ``>`` changes the decision)."""
+    operator = kb.threshold(key).operator
+    if operator is None:
+        raise RuleDefinitionError(f"threshold {key!r} has no comparison operator")
+    return compare(value, operator, kb.value(key))
 
 
 def tri_state(

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from nidation.knowledge.knowledge import CODED_VALUESETS, Knowledge
+from nidation.knowledge.medications import check_medication_tables
 from nidation.knowledge.model import (
     LabTest,
     PlausibilityLimit,
@@ -210,6 +211,7 @@ def cross_check(kb: Knowledge) -> None:
         if test.plausible is not None:
             _resolves(kb, test.plausible.source, "labs.toml", f"labs.{key}.plausible")
     _check_loinc(kb)
+    check_medication_tables(kb)
     check_therapies(kb)
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from nidation.knowledge.knowledge import Knowledge
 
 __all__ = [
+    "Alternative",
     "Contraindication",
     "Evidence",
     "GuidelineStance",
@@ -185,8 +186,17 @@ KEYED = frozenset({"condition", "allergy", "medication", "lab"})
 MEASURED = frozenset({"lab", "dose_per_kg", "dose_per_day"})
 
 
+class Alternative(_Provenance):
+    """What a source offers instead when a contraindication rules the therapy out."""
+
+    description: NonEmpty
+
+
 class Contraindication(_Provenance):
-    """A machine-checkable reason not to give (or to be careful giving) a therapy."""
+    """A machine-checkable reason not to give (or to be careful giving) a therapy.
+
+    ``alternatives`` name what the sources offer instead (shown when an absolute
+    contraindication demotes the therapy)."""
 
     kind: Kind
     key: str = ""
@@ -199,6 +209,7 @@ class Contraindication(_Provenance):
     phase: Literal["start", "any"] = "any"
     reason: NonEmpty
     recommendation: str = ""
+    alternatives: tuple[Alternative, ...] = ()
 
     @model_validator(mode="after")
     def _shape(self) -> Contraindication:
@@ -497,6 +508,8 @@ class _Checker:
 
     def contraindication(self, item: Contraindication, field: str) -> None:
         self.provenance(item, field)
+        for j, alternative in enumerate(item.alternatives):
+            self.provenance(alternative, f"{field}.alternatives[{j}]")
         self.agent(item.agent, f"{field}.agent")
         self.recommendation(item.recommendation, item.source, field)
         namespace = {"condition": "conditions", "allergy": "allergies", "medication": "medications"}

@@ -6,7 +6,8 @@ built when the knowledge base loads and carrying each entry's own provenance:
 * ``therapy_stances``: one row per therapy × indication × guideline stance (an indication with
   trials but no guideline stance gets one ``no_recommendation`` row citing its first trial);
 * ``therapy_details``: one row per therapy with its sourced regimen and timing as text;
-* ``therapy_checks``: one row per contraindication or interaction, as data rules can check.
+* ``therapy_checks``: one row per contraindication or interaction, as data rules can check,
+  with the alternative its sources offer (``alternative``, each with its source keys).
 
 Threshold keys stay keys here: rules read their values when they compile, so a clinic overlay's
 value applies.
@@ -18,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from nidation.knowledge.tables import LookupTable, table_from_rows
-from nidation.knowledge.therapies import Regimen, Therapy, TherapyCatalogue, Timing
+from nidation.knowledge.therapies import Alternative, Regimen, Therapy, TherapyCatalogue, Timing
 
 __all__ = ["STANCE_RANK", "therapy_tables"]
 
@@ -201,6 +202,14 @@ def _details(therapies: list[Therapy], displays: Mapping[str, str]) -> LookupTab
     return _table("therapy_details", "Therapy regimens and timing windows", columns, rows)
 
 
+def alternative_text(alternatives: Iterable[Alternative]) -> str | None:
+    """What the sources offer instead, each description once with every source citing it."""
+    cited: dict[str, list[str]] = {}
+    for a in alternatives:
+        cited.setdefault(a.description, []).append(a.source)
+    return "; ".join(f"{d} [{', '.join(s)}]" for d, s in cited.items()) or None
+
+
 def _checks(therapies: list[Therapy]) -> LookupTable:
     rows: list[dict[str, Any]] = []
     for t in therapies:
@@ -216,6 +225,7 @@ def _checks(therapies: list[Therapy]) -> LookupTable:
                     "unit": c.unit or None,
                     "severity": c.severity,
                     "reason": c.reason,
+                    "alternative": alternative_text(c.alternatives),
                     "source": c.source,
                     "locator": c.locator,
                     "verified": c.verified,
@@ -233,6 +243,7 @@ def _checks(therapies: list[Therapy]) -> LookupTable:
                     "unit": None,
                     "severity": i.severity,
                     "reason": i.effect,
+                    "alternative": None,
                     "source": i.source,
                     "locator": i.locator,
                     "verified": i.verified,
@@ -248,5 +259,6 @@ def _checks(therapies: list[Therapy]) -> LookupTable:
         "unit": "str?",
         "severity": "str",
         "reason": "str",
+        "alternative": "str?",
     }
     return _table("therapy_checks", "Contraindications and interactions as checks", columns, rows)

@@ -17,6 +17,7 @@ import pint
 from nidation.domain.context import Limit, UnitProblem
 from nidation.knowledge.model import Conversion, LabTest
 from nidation.knowledge.problems import fail
+from nidation.settings import cache_folder
 
 __all__ = ["Labs", "spelling"]
 
@@ -34,7 +35,9 @@ class Labs:
 
     def __init__(self, tests: Mapping[str, LabTest], definitions: str) -> None:
         self.tests: Mapping[str, LabTest] = dict(tests)
-        self._registry: Any = pint.UnitRegistry(cache_folder=None)
+        # pint parses its own definitions file on every start (≈ 1.3 s); its cache of the parsed
+        # file cuts that to ≈ 0.2 s. Our definitions are added afterwards, never cached.
+        self._registry: Any = pint.UnitRegistry(cache_folder=cache_folder("pint"))
         self._units: dict[str, dict[str, str]] = {}
         self._refused: dict[str, dict[str, str]] = {}
         for line in definitions.splitlines():

@@ -43,6 +43,7 @@ _SURVEILLANCE_ORDER = (
     ("not_flagged", N_("Safety flags and surveillance: not flagged")),
 )
 _THERAPY_ORDER = (
+    ("contraindicated", N_("Contraindicated for her: do not give")),
     ("recommended", N_("Recommended")),
     ("consider", N_("Consider")),
     ("advised_against", N_("Advised against")),

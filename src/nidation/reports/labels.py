@@ -39,6 +39,7 @@ STATUS: Final[dict[str, tuple[str, Tone]]] = {
     "recommended": (N_("recommended"), "good"),
     "consider": (N_("consider"), "neutral"),
     "research_only": (N_("research only"), "warn"),
+    "contraindicated": (N_("contraindicated for her"), "warn"),
     "flagged": (N_("flagged"), "warn"),
     "not_flagged": (N_("not flagged"), "muted"),
 }
@@ -46,6 +47,10 @@ STATUS: Final[dict[str, tuple[str, Tone]]] = {
 PATIENT_STATUS: Final[dict[str, str]] = {
     "recommended": N_("Recommended for you"),
     "consider": N_("May be considered: talk it through with your clinic"),
+    "contraindicated": N_(
+        "Not safe for you: something in your health record rules these out; your clinic will "
+        "talk with you about the alternative"
+    ),
     "advised_against": N_("Not recommended: guidelines advise against these"),
     "research_only": N_("Only within a research study"),
     "not_indicated": N_("Not needed for you at the moment"),
@@ -115,6 +120,10 @@ CAUSE_LAY_NAMES: Final[dict[str, str]] = {
     # surveillance rules: what the extra care in pregnancy is about
     "aps-placental-complications-surveillance": N_("Antiphospholipid antibodies"),
     "uterine-anomaly-pregnancy-risk": N_("The shape of the womb"),
+    "cervical-length-surveillance": N_("The length of the cervix (the neck of the womb)"),
+    "progesterone-if-bleeding-after-miscarriage": N_(
+        "Progesterone if you bleed early in a pregnancy"
+    ),
 }
 
 

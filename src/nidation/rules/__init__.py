@@ -4,9 +4,9 @@ Rules live one area per package (``rpl``, ``rif``, ``prognosis``, ``causes``…)
 rule or small family, each beside its ``.cases.yaml``. Every module below this package is
 discovered: its module-level :class:`~nidation.engine.registry.Rule` objects join the rule set
 and its module-level ``DERIVATIONS`` mapping (name → :class:`Derivation`) joins the derived
-tables, computed once per run in dependency order (``Derivation.after``). A cause that another
-rule needs (e.g. "unexplained RPL" reads every cause) is decided in a derivation named
-``cause_<name>``; its rule then simply returns that table.
+tables, computed once per run, each after the derivations it reads (found by building it).
+A cause that another rule needs (e.g. "unexplained RPL" reads every cause) is decided in a
+derivation named ``cause_<name>``; its rule then simply returns that table.
 
 Rule ids are permanent: a renamed or merged rule keeps a redirect in ``REDIRECTS``.
 """
@@ -18,7 +18,7 @@ import pkgutil
 from functools import cache
 from types import ModuleType
 
-from nidation.engine.plan import Derivation, ordered
+from nidation.engine.plan import Derivation
 from nidation.engine.registry import RuleSet, collect
 from nidation.errors import RuleDefinitionError
 
@@ -46,14 +46,14 @@ def rule_modules() -> tuple[ModuleType, ...]:
 
 @cache
 def derivations() -> dict[str, Derivation]:
-    """Every module's ``DERIVATIONS``, in dependency order."""
+    """Every module's ``DERIVATIONS`` by name (the plan builds each after what it reads)."""
     merged: dict[str, Derivation] = {}
     for module in rule_modules():
         for name, derivation in getattr(module, "DERIVATIONS", {}).items():
             if name in merged:
                 raise RuleDefinitionError(f"derivation {name!r} is defined twice")
             merged[name] = derivation
-    return ordered(merged)
+    return dict(sorted(merged.items()))
 
 
 @cache

@@ -36,6 +36,7 @@ _MARK = {
     "consider": "~ consider",
     "research_only": "⚗ research only",
     "advised_against": "✘ advised against",
+    "contraindicated": "⛔ contraindicated",
     "not_indicated": "– not indicated",
     "flagged": "⚠ flagged",
     "not_flagged": "✔ no flag",

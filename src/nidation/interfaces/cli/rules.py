@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -50,7 +51,12 @@ def list_rules(
 
 
 @rules_app.command("explain")
-def explain(rule_id: Annotated[str, typer.Argument(help="Rule id or name.")]) -> None:
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="Rule id or name.")],
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="The generated reference page (docs/rules/ID.md)")
+    ] = False,
+) -> None:
     """A rule's documentation, the knowledge it uses and its sources."""
     from nidation.engine.explain import source_refs
     from nidation.rules import default_rules
@@ -59,6 +65,11 @@ def explain(rule_id: Annotated[str, typer.Argument(help="Rule id or name.")]) ->
         r = default_rules().get(rule_id)
     except KeyError as exc:
         fail(str(exc.args[0]), code=EXIT_INPUT)
+    if markdown:
+        from nidation.engine.rule_docs import rule_markdown
+
+        typer.echo(rule_markdown(r, knowledge()), nl=False)
+        return
     console = out()
     console.print(f"{r.id} · {r.name} · {r.kind.value} · {r.lifecycle} since {r.since}\n")
     console.print(r.doc)
@@ -69,3 +80,41 @@ def explain(rule_id: Annotated[str, typer.Argument(help="Rule id or name.")]) ->
         console.print(
             f"  [{ref['kind']}] {ref['key']}: {ref['source']}, {ref['locator']}{strength}{flag}"
         )
+
+
+@rules_app.command("docs")
+def docs(
+    folder: Annotated[Path, typer.Option("-o", "--out", help="Folder of the pages")] = Path(
+        "docs/rules"
+    ),
+) -> None:
+    """Write every rule's reference page (``<ID>.md``) from the code; pages of removed rules go."""
+    from nidation.engine.rule_docs import write_rule_docs
+    from nidation.rules import default_rules
+
+    written = write_rule_docs(list(default_rules().active()), knowledge(), folder)
+    out().print(f"Wrote {len(written)} rule pages to {folder}")
+
+
+@rules_app.command("new")
+def new(
+    area: Annotated[str, typer.Argument(help="Area package, e.g. 'endocrine'")],
+    module: Annotated[str, typer.Argument(help="Module name, e.g. 'adrenal'")],
+    rule_id: Annotated[str, typer.Option("--id", help="Permanent id AREA-KIND-NNN")],
+    name: Annotated[str, typer.Option("--name", help="kebab-case name saying the finding")],
+    kind: Annotated[str, typer.Option("--kind", help="criterion, cause, investigation, …")],
+    root: Annotated[Path, typer.Option("--root", help="Repository root")] = Path(),
+) -> None:
+    """Write a new rule's three files (module, cases, knowledge) to fill in."""
+    from nidation.engine.status import Kind
+    from nidation.interfaces.cli.rule_scaffold import scaffold
+
+    kinds = [k.value for k in Kind]
+    if kind not in kinds:
+        fail(f"--kind must be one of {', '.join(kinds)}, not {kind!r}", code=EXIT_INPUT)
+    try:
+        paths = scaffold(root, area=area, module=module, rule_id=rule_id, name=name, kind=kind)
+    except ValueError as exc:
+        fail(str(exc), code=EXIT_INPUT)
+    for path in paths:
+        out().print(f"wrote {path}")

@@ -168,6 +168,4 @@ def poor_embryo_quality(facts: Facts, kb: Knowledge) -> ir.Table:
     return facts.derived("cause_poor_embryo_quality")
 
 
-DERIVATIONS = {
-    "cause_poor_embryo_quality": Derivation(cause_poor_embryo_quality, after=("transfer_chances",))
-}
+DERIVATIONS = {"cause_poor_embryo_quality": Derivation(cause_poor_embryo_quality)}

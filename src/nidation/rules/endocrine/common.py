@@ -9,7 +9,7 @@ import ibis
 import ibis.expr.types as ir
 
 from nidation.engine.sources import Facts
-from nidation.engine.vocabulary import compare
+from nidation.engine.vocabulary import meets as meets  # re-exported for the endocrine rules
 from nidation.errors import RuleDefinitionError
 from nidation.knowledge import Knowledge
 
@@ -25,14 +25,6 @@ LAB_COLUMNS = (
     "date",
 )
 CM_PER_M = 100  # unit conversion for BMI from height in centimetres
-
-
-def meets(value: ir.NumericValue, kb: Knowledge, key: str) -> ir.BooleanValue:
-    """``value`` against threshold ``key`` with the operator the knowledge base gives it."""
-    operator = kb.threshold(key).operator
-    if operator is None:
-        raise RuleDefinitionError(f"threshold {key!r} has no comparison operator")
-    return compare(value, operator, kb.value(key))
 
 
 def check_unit(kb: Knowledge, key: str, test: str) -> None:

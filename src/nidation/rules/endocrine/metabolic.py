@@ -239,8 +239,6 @@ def insulin_resistance_pcos_obesity(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "cause_diabetes": Derivation(cause_diabetes, after=("latest_labs",)),
-    "cause_insulin_resistance_pcos_obesity": Derivation(
-        cause_insulin_resistance_pcos_obesity, after=("latest_labs",)
-    ),
+    "cause_diabetes": Derivation(cause_diabetes),
+    "cause_insulin_resistance_pcos_obesity": Derivation(cause_insulin_resistance_pcos_obesity),
 }

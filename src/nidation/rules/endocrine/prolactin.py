@@ -99,6 +99,4 @@ def hyperprolactinaemia(facts: Facts, kb: Knowledge) -> ir.Table:
     return facts.derived("cause_hyperprolactinaemia")
 
 
-DERIVATIONS = {
-    "cause_hyperprolactinaemia": Derivation(cause_hyperprolactinaemia, after=("latest_labs",))
-}
+DERIVATIONS = {"cause_hyperprolactinaemia": Derivation(cause_hyperprolactinaemia)}

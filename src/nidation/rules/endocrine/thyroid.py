@@ -396,8 +396,6 @@ def thyroid_autoimmunity(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "cause_thyroid_dysfunction": Derivation(cause_thyroid_dysfunction, after=("latest_labs",)),
-    "cause_thyroid_autoimmunity": Derivation(
-        cause_thyroid_autoimmunity, after=("cause_thyroid_dysfunction",)
-    ),
+    "cause_thyroid_dysfunction": Derivation(cause_thyroid_dysfunction),
+    "cause_thyroid_autoimmunity": Derivation(cause_thyroid_autoimmunity),
 }

@@ -150,6 +150,4 @@ def vitamin_d_deficiency(facts: Facts, kb: Knowledge) -> ir.Table:
     return facts.derived("cause_vitamin_d_deficiency")
 
 
-DERIVATIONS = {
-    "cause_vitamin_d_deficiency": Derivation(cause_vitamin_d_deficiency, after=("latest_labs",))
-}
+DERIVATIONS = {"cause_vitamin_d_deficiency": Derivation(cause_vitamin_d_deficiency)}

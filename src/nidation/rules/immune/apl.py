@@ -16,6 +16,11 @@ Readings, per result (all cut-offs are knowledge values):
 
 An antibody is *persistent* at a level when two results at that level are at least
 ``aps.persistence_min_days`` apart.
+
+A result taken while she may have been on a medication that interferes with the test
+(``table:medication_lab_interference``: vitamin-K antagonists and direct oral anticoagulants for
+lupus anticoagulant, ISTH SSC) is *not assessable*: it reads neither positive nor negative,
+and the reason travels with it (``interference``) up to APS-LAB-001's evidence.
 """
 
 from __future__ import annotations
@@ -60,13 +65,46 @@ def days_between(start: ir.DateValue, end: ir.DateValue) -> ir.IntegerValue:
     return end.delta(start, unit="day")
 
 
+def interfering_medications(facts: Facts, results: ir.Table) -> ir.Table:
+    """Per result (``patient_id``, ``seq``) that a medication may have disturbed: the reason in
+    words. A medication counts unless its recorded dates exclude the result's date (started
+    after it, or ended before it): unknown dates never clear a result."""
+    i = facts.kb_table("medication_lab_interference")
+    m = facts.medications
+    mi = m.join(i, m.code == i.medication).select(
+        m.patient_id, m.code, m.start_date, m.end_date, m.current, i.test, i.effect, i.advice
+    )
+    j = results.join(mi, [results.patient_id == mi.patient_id, results.test == mi.test])
+    started_after = (j.start_date > j.date).fill_null(False)
+    ended_before = (j.end_date < j.date).fill_null(False)
+    j = j.filter(~started_after & ~ended_before)
+    on_it = (j.start_date <= j.date).fill_null(False) & (
+        (j.end_date >= j.date).fill_null(False) | (j.end_date.isnull() & j.current.fill_null(True))
+    )
+    drug = j.code + ibis.ifelse(on_it, "", " (possibly: its dates do not exclude it)")
+    j = j.select(
+        patient_id=results.patient_id,
+        seq=results.seq,
+        _drug=drug,
+        _effect=j.effect + "; " + j.advice,
+    )
+    return j.group_by(["patient_id", "seq"]).aggregate(
+        interference=j._drug.collect(distinct=True).sort().join(", "),
+        interference_effect=j._effect.collect(distinct=True).sort().join("; "),
+    )
+
+
 def aps_antibody_results(facts: Facts, kb: Knowledge) -> ir.Table:
     """One row per antiphospholipid antibody result, read against the Sydney 2006 and
-    ACR/EULAR 2023 cut-offs (true / false / null when the result cannot tell)."""
+    ACR/EULAR 2023 cut-offs (true / false / null when the result cannot tell, or when a
+    medication she may have been taking makes it unreliable: ``interference``)."""
     labs = facts.labs
     r = labs.filter(
         labs.test.isin(ANTIBODIES) & (labs.value.notnull() | labs.qualitative.notnull())
     )
+    disturbed = interfering_medications(facts, r.select("patient_id", "seq", "test", "date"))
+    r = r.left_join(disturbed, ["patient_id", "seq"]).drop("patient_id_right", "seq_right")
+    unreliable = r.interference.notnull()
     q, v = r.qualitative, r.value_canonical
     by_reading = ibis.cases((q == "positive", True), (q == "negative", False), else_=_null_bool())
     by_cutoff = ibis.ifelse(
@@ -104,15 +142,20 @@ def aps_antibody_results(facts: Facts, kb: Knowledge) -> ir.Table:
         negative_without_titre,
     )
     is_la = r.test == LA
+    sydney = ibis.cases((is_la, laboratory), (acl, acl_sydney), else_=laboratory)
     return r.select(
         "patient_id",
         "test",
         "date",
         "seq",
+        "interference",
+        "interference_effect",
         value=v,
-        sydney_positive=ibis.cases((is_la, laboratory), (acl, acl_sydney), else_=laboratory),
-        acr_moderate=ibis.ifelse(is_la, laboratory, moderate),
-        acr_high=ibis.ifelse(is_la, False, high),
+        sydney_positive=ibis.ifelse(unreliable, _null_bool(), sydney),
+        acr_moderate=ibis.ifelse(
+            unreliable, _null_bool(), ibis.ifelse(is_la, laboratory, moderate)
+        ),
+        acr_high=ibis.ifelse(unreliable, _null_bool(), ibis.ifelse(is_la, False, high)),
     )
 
 
@@ -137,7 +180,11 @@ def aps_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
         )
     )
     latest = ranked.filter(ranked._n == 0).select(
-        "patient_id", "test", latest_positive=ranked.sydney_positive, latest_date=ranked.date
+        "patient_id",
+        "test",
+        latest_positive=ranked.sydney_positive,
+        latest_date=ranked.date,
+        latest_interference=ranked.interference,
     )
     syd_first, syd_last, syd_persistent = _span_at_least(r, r.sydney_positive, min_days)
     _, _, moderate_persistent = _span_at_least(r, r.acr_moderate, min_days)
@@ -152,6 +199,19 @@ def aps_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
         high_persistent=high_persistent.fill_null(False),
         ever_acr_positive=count_if(r.acr_moderate) > 0,
         level_unknown=count_if(r.acr_moderate.isnull()) > 0,
+        unreliable_results=count_if(r.interference.notnull()),
+        _disturbed=(r.date.cast("string") + " on " + r.interference)
+        .collect(where=r.interference.notnull(), distinct=True)
+        .sort()
+        .join(", ")
+        .nullif(""),
+        _effect=r.interference_effect.collect(where=r.interference.notnull(), distinct=True)
+        .sort()
+        .join("; "),
+    )
+    shown = agg.test.substitute(SHOWN, else_=agg.test)
+    agg = agg.mutate(interference=shown + " " + agg._disturbed + " — " + agg._effect).drop(
+        "_disturbed", "_effect"
     )
     j = agg.join(latest, ["patient_id", "test"])
     state = ibis.cases(
@@ -174,6 +234,9 @@ def aps_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
         "level_unknown",
         "latest_positive",
         "latest_date",
+        "latest_interference",
+        "unreliable_results",
+        "interference",
         state=state,
     )
 
@@ -199,6 +262,10 @@ def cause_aps_lab(facts: Facts, kb: Knowledge) -> ir.Table:
         pending_first=a.first_positive.max(where=is_pending),
         pending_last=a.last_positive.max(where=is_pending),
         pending_gap=a.gap_days.max(where=is_pending),
+        unreliable=a.interference.collect(where=a.interference.notnull(), distinct=True)
+        .sort()
+        .join("; ")
+        .nullif(""),
     )
     everyone = facts.patients.select("patient_id")
     j = everyone.left_join(agg, "patient_id")
@@ -234,6 +301,11 @@ def cause_aps_lab(facts: Facts, kb: Knowledge) -> ir.Table:
         ),
         ibis.ifelse(missing.notnull(), "not tested: " + missing.fill_null(""), ibis.null("string")),
         ibis.ifelse(unclear.notnull(), "unclear: " + unclear.fill_null(""), ibis.null("string")),
+        ibis.ifelse(
+            j.unreliable.notnull(),
+            "not assessable on an interfering medication (ISTH SSC): " + j.unreliable.fill_null(""),
+            ibis.null("string"),
+        ),
     ]
     detail = ibis.literal("")
     for part in parts:
@@ -251,6 +323,7 @@ def cause_aps_lab(facts: Facts, kb: Knowledge) -> ir.Table:
         last_positive_date=ibis.ifelse(any_persistent, j.last_positive_date, j.pending_last),
         gap_days=ibis.ifelse(any_persistent, j.gap_days, j.pending_gap),
         repeat_due_date=repeat_due,
+        unreliable_results=j.unreliable,
     )
 
 
@@ -262,8 +335,13 @@ def cause_aps_lab(facts: Facts, kb: Knowledge) -> ir.Table:
         "sydney-2006/laboratory-criteria",
         "rcog-gtg17-2023/test-antiphospholipid",
         "eshre-rpl-2022/test-anti-b2gpi",
+        "isth-ssc-la-anticoagulated-2020/la-unreliable-on-anticoagulants",
     ],
-    uses=["aps.persistence_min_days", "aps.sydney_acl_min_units"],
+    uses=[
+        "aps.persistence_min_days",
+        "aps.sydney_acl_min_units",
+        "table:medication_lab_interference",
+    ],
     because={
         SUPPORTED: "Persistent antiphospholipid antibodies ({antibodies}): positive on "
         "{first_positive_date} and {last_positive_date}, {gap_days} days apart (Sydney 2006 "
@@ -299,7 +377,10 @@ def aps_persistent_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
     A positive result has not (yet) been repeated at least ``aps.persistence_min_days`` later
     (``repeat_due_date`` is the earliest date a repeat can confirm it); one of the five tests
     was never done (``missing_tests``); or a latest result cannot be read (indeterminate LA,
-    aCL reported positive without a titre, anti-β2GPI without a reading or cut-off).
+    aCL reported positive without a titre, anti-β2GPI without a reading or cut-off, or a lupus
+    anticoagulant taken while she may have been on a vitamin-K antagonist or a direct oral
+    anticoagulant — ``table:medication_lab_interference``, ISTH SSC: such a result counts
+    neither way and ``unreliable_results`` says why; repeat it off the drug).
 
     ## Example
     LA positive on 2025-03-10 and again on 2025-06-16 (98 days): supported. aCL IgG 30 GPL
@@ -310,6 +391,6 @@ def aps_persistent_antibodies(facts: Facts, kb: Knowledge) -> ir.Table:
 
 DERIVATIONS = {
     "aps_antibody_results": Derivation(aps_antibody_results),
-    "aps_antibodies": Derivation(aps_antibodies, after=("aps_antibody_results",)),
-    "cause_aps_lab": Derivation(cause_aps_lab, after=("aps_antibodies",)),
+    "aps_antibodies": Derivation(aps_antibodies),
+    "cause_aps_lab": Derivation(cause_aps_lab),
 }

@@ -2,8 +2,11 @@
 (APS-CAUSE-002), decided side by side from the same antibodies and pregnancies.
 
 Both are *classification* criteria: a patient "meets classification criteria", she is never
-"diagnosed" here. Thrombotic and other non-obstetric domains are not scored; a recorded
-history of venous thromboembolism keeps a negative answer open (not assessed).
+"diagnosed" here. A recorded venous thromboembolism or arterial thrombosis (any status) is
+scored too: the Sydney 2006 vascular criterion, and the ACR/EULAR 2023 macrovascular domains D1
+and D2, whose points depend on a VTE or cardiovascular risk profile the record does not hold —
+the lower weight is certain, the higher one possible. The microvascular, cardiac-valve and
+haematological domains are not scored.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from nidation.rules.immune.apl import LA, PENDING, PERSISTENT, UNCLEAR, joined_n
 EXPLAINING_POC = ("aneuploid", "triploid", "unbalanced_structural", "other_abnormal")
 PRE_ECLAMPSIA = ("severe_preeclampsia", "eclampsia")
 PLACENTAL_INSUFFICIENCY = "placental_insufficiency"
-THROMBOSIS_CONDITIONS = ("vte_history",)
+VENOUS, ARTERIAL = "vte_history", "arterial_thrombosis_history"
+THROMBOSIS_CONDITIONS = (VENOUS, ARTERIAL)
 ITEMS = {
     "early": "≥3 consecutive losses <16 weeks",
     "mid": "fetal death 16–33 weeks",
@@ -122,7 +126,17 @@ def attach(base: ir.Table, *others: ir.Table) -> ir.Table:
 def _thrombosis(facts: Facts) -> ir.Table:
     c = facts.conditions
     c = c.filter(c.code.isin(THROMBOSIS_CONDITIONS))
-    return c.group_by("patient_id").aggregate(thrombosis_history=c.count() > 0)
+    return c.group_by("patient_id").aggregate(
+        thrombosis_history=c.count() > 0,
+        thrombosis_undated=count_if(c.onset_date.isnull()) > 0,
+    )
+
+
+def thrombosis_events(facts: Facts) -> ir.Table:
+    """Every recorded thrombosis (any status): ``venous`` or arterial, dated by its onset."""
+    c = facts.conditions
+    c = c.filter(c.code.isin(THROMBOSIS_CONDITIONS))
+    return c.select("patient_id", event_date=c.onset_date, venous=c.code == VENOUS)
 
 
 def cause_aps_sydney(facts: Facts, kb: Knowledge) -> ir.Table:
@@ -165,7 +179,14 @@ def cause_aps_sydney(facts: Facts, kb: Knowledge) -> ir.Table:
     run_possible = runs_p.filter(runs_p.p_length >= min_run).select(
         "patient_id", criterion=ibis.literal("c?"), event_date=runs_p.p_date, certain=False
     )
-    events = ibis.union(single, run_events, run_possible, distinct=False)
+    th = thrombosis_events(facts)
+    vascular = th.select(
+        patient_id=th.patient_id.cast(single.schema()["patient_id"]),
+        criterion=ibis.literal("v"),
+        event_date=th.event_date,
+        certain=ibis.literal(True),
+    )
+    events = ibis.union(single, run_events, run_possible, vascular, distinct=False)
 
     a = facts.derived("aps_antibodies")
     r = facts.derived("aps_antibody_results")
@@ -187,6 +208,7 @@ def cause_aps_sydney(facts: Facts, kb: Knowledge) -> ir.Table:
         _a=count_if((windowed.criterion == "a") & windowed.certain) > 0,
         _b=count_if((windowed.criterion == "b") & windowed.certain) > 0,
         _c=count_if(windowed.criterion == "c") > 0,
+        _v=count_if(windowed.criterion == "v") > 0,
     )
     counts = t.group_by("patient_id").aggregate(
         fetal_deaths_10w=count_if(a_certain),
@@ -224,6 +246,7 @@ def cause_aps_sydney(facts: Facts, kb: Knowledge) -> ir.Table:
             "(a) fetal death ≥10 weeks": j._a,
             "(b) preterm birth <34 weeks for pre-eclampsia or placental insufficiency": j._b,
             "(c) consecutive early losses": j._c,
+            "vascular thrombosis": j._v,
         }
     )
     obstetric_summary = (
@@ -240,7 +263,9 @@ def cause_aps_sydney(facts: Facts, kb: Knowledge) -> ir.Table:
         "no positive test within the 12-week to 5-year window of the event": met & ~met_in_window,
         "an obstetric criterion depends on unknown data (gestational week, date, "
         "morphology, or a never-visualised loss)": possible & ~met,
-        "venous thromboembolism recorded (the vascular criterion is not scored)": thrombosis,
+        "a recorded thrombosis has no onset date (its window cannot be checked)": (
+            j.thrombosis_undated.fill_null(False) & ~met_in_window
+        ),
     }
     open_detail = ibis.literal("")
     for text, flag in reasons.items():
@@ -296,6 +321,10 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
         "igg_moderate": _weight(kb, "D8", "moderate_igg"),
         "igg_high": _weight(kb, "D8", "high_igg_acl_or_ab2gpi"),
         "igg_high_both": _weight(kb, "D8", "high_igg_acl_and_ab2gpi"),
+        "vte_certain": _weight(kb, "D1", "vte_with_high_risk_profile"),
+        "vte_possible": _weight(kb, "D1", "vte_without_high_risk_profile"),
+        "arterial_certain": _weight(kb, "D2", "arterial_thrombosis_with_high_cvd_risk"),
+        "arterial_possible": _weight(kb, "D2", "arterial_thrombosis_without_high_cvd_risk"),
     }
     before_16 = _cmp(kb, t.weeks, "pregnancy.early_fetal_death_max_weeks", "<")
     before_34 = _cmp(kb, t.weeks, "pregnancy.mid_fetal_death_max_weeks", "<")
@@ -362,8 +391,19 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
     r = facts.derived("aps_antibody_results")
     pos = r.filter(r.acr_moderate.fill_null(False)).select("patient_id", test_date=r.date)
     ev = events.mutate(criterion=ibis.literal("D4"), certain=events.p_certain > 0)
+    th = thrombosis_events(facts)
+    th_events = th.select(
+        patient_id=th.patient_id.cast(ev.schema()["patient_id"]),
+        criterion=ibis.ifelse(th.venous, "D1", "D2"),
+        event_date=th.event_date,
+        certain=ibis.literal(True),
+    )
     windowed = _events_in_window(
-        ev.select("patient_id", "criterion", "event_date", "certain"),
+        ibis.union(
+            ev.select("patient_id", "criterion", "event_date", "certain"),
+            th_events,
+            distinct=False,
+        ),
         pos,
         None,
         kb.value("aps.acr_eular_max_years_test_to_event"),
@@ -409,16 +449,28 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
             else_=0,
         ),
     )
+    # D1 (venous) and D2 (arterial): the record holds no VTE or cardiovascular risk profile, so
+    # the lower weight is certain and the higher one possible
+    venous, arterial = count_if(th.venous) > 0, count_if(~th.venous) > 0
+    thr = th.group_by("patient_id").aggregate(
+        d12_certain=ibis.ifelse(venous, w["vte_certain"], 0)
+        + ibis.ifelse(arterial, w["arterial_certain"], 0),
+        d12_possible=ibis.ifelse(venous, w["vte_possible"], 0)
+        + ibis.ifelse(arterial, w["arterial_possible"], 0),
+    )
     sydney = facts.derived("cause_aps_sydney")
     j = attach(
         facts.patients.select("patient_id"),
         clinical,
         entry,
         lab,
-        sydney.select("patient_id", "thrombosis_history", sydney_status=sydney.status),
+        thr,
+        sydney.select("patient_id", sydney_status=sydney.status),
     )
-    clin = j.clinical_points.fill_null(0)
-    clin_possible = j.clinical_points_possible.fill_null(0)
+    obstetric = j.clinical_points.fill_null(0)
+    thrombosis_points = j.d12_certain.fill_null(0)
+    clin = obstetric + thrombosis_points
+    clin_possible = j.clinical_points_possible.fill_null(0) + j.d12_possible.fill_null(0)
     d7, d8 = j.d7.fill_null(0), j.d8.fill_null(0)
     lab_points = d7 + d8
     lab_complete = (j._tested.fill_null(0) == 5) & ~j._open.fill_null(True)
@@ -436,7 +488,7 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
     entry_met = j.entry_met.fill_null(False)
     status = ibis.cases(
         (clin_ok & lab_ok & entry_met, SUPPORTED),
-        (~clin_maybe & ~j.thrombosis_history, RULED_OUT),
+        (~clin_maybe, RULED_OUT),
         (lab_complete & ~lab_ok, RULED_OUT),
         else_=NOT_ASSESSED,
     )
@@ -444,6 +496,9 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
         "patient_id",
         status=status,
         clinical_points=clin,
+        obstetric_points=obstetric,
+        thrombosis_points=thrombosis_points,
+        thrombosis_points_possible=j.d12_possible.fill_null(0),
         obstetric_items=joined_names({v: j[f"_item_{k}"] for k, v in ITEMS.items()}).fill_null(
             "none"
         ),
@@ -476,7 +531,7 @@ def cause_aps_acr_eular(facts: Facts, kb: Knowledge) -> ir.Table:
         "aps.sydney_max_years_test_to_event",
     ],
     because={
-        SUPPORTED: "Meets the Sydney 2006 classification criteria for obstetric APS: "
+        SUPPORTED: "Meets the Sydney 2006 classification criteria for APS: "
         "persistent antibodies and {clinical_criteria}, the positive test within "
         "{kb[aps.sydney_min_weeks_test_to_event]} weeks to "
         "{kb[aps.sydney_max_years_test_to_event]} years of the event",
@@ -505,7 +560,9 @@ def aps_sydney_classification(facts: Facts, kb: Knowledge) -> ir.Table:
     the products-of-conception result (an aneuploid, triploid or unbalanced result explains
     the loss); the maternal anatomical, hormonal and parental chromosomal exclusions of (c)
     are left to their own cause rules. Output says "meets classification criteria", never
-    "diagnosed". Vascular thrombosis, the other clinical criterion, is not scored.
+    "diagnosed". Vascular thrombosis, the other clinical criterion, is met by a recorded
+    venous thromboembolism or arterial thrombosis (any status) dated by its onset, with the
+    same test window.
 
     ## Why it matters
     The guideline treatment recommendations (ESHRE, RCOG) for aspirin and heparin were
@@ -515,7 +572,7 @@ def aps_sydney_classification(facts: Facts, kb: Knowledge) -> ir.Table:
     The laboratory criterion is not settled (a single positive, missing tests); a fetal death
     at 10 weeks or later has no recorded morphology, a loss no gestational week, or an event
     no date where it decides; the positive tests fall outside the window (a later test may
-    still fall inside it); or a thrombosis history keeps the vascular criterion open.
+    still fall inside it); or a recorded thrombosis has no onset date to check the window.
 
     ## Example
     Three miscarriages at 7, 8 and 6 weeks, a fetal death at 17 weeks with normal morphology,
@@ -543,23 +600,27 @@ def aps_sydney_classification(facts: Facts, kb: Knowledge) -> ir.Table:
     ],
     because={
         SUPPORTED: "Meets the ACR/EULAR 2023 classification criteria: {clinical_points} "
-        "clinical (obstetric: {obstetric_items}) and {laboratory_points} laboratory points "
+        "clinical (obstetric: {obstetric_items}; thrombosis: {thrombosis_points}) and "
+        "{laboratory_points} laboratory points "
         "(lupus anticoagulant {lupus_anticoagulant_points}, anticardiolipin/anti-β2GPI "
         "{solid_phase_points}); "
         "Sydney 2006: {sydney_status}",
         RULED_OUT: "Does not meet the ACR/EULAR 2023 criteria: {clinical_points} clinical "
-        "(obstetric: {obstetric_items}) and {laboratory_points} laboratory points; "
+        "(obstetric: {obstetric_items}; thrombosis: {thrombosis_points}) and "
+        "{laboratory_points} laboratory points; "
         "{kb[aps.acr_eular_clinical_min_points]} clinical and "
         "{kb[aps.acr_eular_laboratory_min_points]} laboratory points are needed; "
         "Sydney 2006: {sydney_status}",
         NOT_ASSESSED: "ACR/EULAR 2023 classification open: {clinical_points} clinical points "
-        "(up to {clinical_points_possible} with the unknowns), {laboratory_points} laboratory "
+        "(thrombosis {thrombosis_points}; up to {clinical_points_possible} with the unknowns, "
+        "VTE and cardiovascular risk profiles included), {laboratory_points} laboratory "
         "points (tests complete: {laboratory_complete}), entry criterion met: "
         "{entry_criterion_met}; Sydney 2006: {sydney_status}",
     },
 )
 def aps_acr_eular_score(facts: Facts, kb: Knowledge) -> ir.Table:
-    """Obstetric APS by the 2023 ACR/EULAR weighted classification criteria.
+    """APS by the 2023 ACR/EULAR weighted classification criteria (obstetric and
+    macrovascular domains).
 
     ## What it decides
     The obstetric domain D4 (highest item only: ``aps.acr_eular_min_consecutive_early_losses``
@@ -572,8 +633,11 @@ def aps_acr_eular_score(facts: Facts, kb: Knowledge) -> ir.Table:
     by ``table:acr_eular_aps_weights``. Supported ("meets classification criteria") with
     ``aps.acr_eular_clinical_min_points`` clinical and ``aps.acr_eular_laboratory_min_points``
     laboratory points and a positive test within ``aps.acr_eular_max_years_test_to_event``
-    years of a scored event. Thrombotic, microvascular, cardiac and haematological domains
-    are not scored.
+    years of a scored event (a thrombosis dated by its onset). The macrovascular domains D1
+    (venous thromboembolism) and D2 (arterial thrombosis) are scored from a recorded
+    thrombosis of any status: the record holds no VTE or cardiovascular risk profile, so the
+    lower weight (with a high-risk profile) counts as certain and the higher one as possible.
+    Microvascular, cardiac-valve and haematological domains are not scored.
 
     ## Why it matters
     Recurrent early losses alone give 1 clinical point, so many women who meet Sydney 2006
@@ -582,8 +646,9 @@ def aps_acr_eular_score(facts: Facts, kb: Knowledge) -> ir.Table:
     ## Not assessed when
     Unknown gestational weeks, non-visualised losses or missing complications could lift the
     clinical points to the threshold; laboratory tests are missing or pending while the
-    clinical points suffice; the entry window cannot be shown; or a thrombosis history keeps
-    the thrombotic domains open.
+    clinical points suffice; the entry window cannot be shown (a thrombosis without an onset
+    date); or the unknown VTE or cardiovascular risk profile could lift the points to the
+    threshold.
 
     ## Example
     Three early losses and a fetal death at 17 weeks (1 point), persistent LA (5) and aCL IgG
@@ -593,13 +658,11 @@ def aps_acr_eular_score(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "aps_pregnancies": Derivation(aps_pregnancies, after=("pregnancy_events",)),
+    "aps_pregnancies": Derivation(aps_pregnancies),
     "cause_aps_sydney": Derivation(
         cause_aps_sydney,
-        after=("aps_pregnancies", "cause_aps_lab", "aps_antibodies", "aps_antibody_results"),
     ),
     "cause_aps_acr_eular": Derivation(
         cause_aps_acr_eular,
-        after=("aps_pregnancies", "aps_antibodies", "aps_antibody_results", "cause_aps_sydney"),
     ),
 }

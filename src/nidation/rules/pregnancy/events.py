@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 
 from nidation.engine.plan import Derivation
 from nidation.engine.sources import Facts
+from nidation.engine.vocabulary import meets
 from nidation.knowledge import Knowledge
 
 LOSS_OUTCOMES = ("biochemical_loss", "pregnancy_of_unknown_location", "miscarriage")
@@ -32,15 +33,16 @@ LOSS_OUTCOMES = ("biochemical_loss", "pregnancy_of_unknown_location", "miscarria
 def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     """One row per pregnancy: its category and whether it counts for each RPL definition."""
     p = facts.pregnancies
-    early = kb.value("pregnancy.early_loss_max_weeks")
-    first = kb.value("pregnancy.first_trimester_max_weeks")
-    upper = kb.value("rpl.upper_gestation_weeks")
-    viability = kb.value("pregnancy.viability_weeks")
-    us_limit = kb.value("pregnancy.us_miscarriage_max_weeks")
     weeks = (
         p.gestational_age_weeks.cast("float64")
         + p.gestational_age_days.fill_null(0).cast("float64") / 7
     )
+    # Each "before week N" limit compares with its own operator from the knowledge base.
+    before_early = meets(weeks, kb, "pregnancy.early_loss_max_weeks")
+    before_first = meets(weeks, kb, "pregnancy.first_trimester_max_weeks")
+    before_upper = meets(weeks, kb, "rpl.upper_gestation_weeks")
+    viable = meets(weeks, kb, "pregnancy.viability_weeks")
+    before_us_limit = meets(weeks, kb, "pregnancy.us_miscarriage_max_weeks")
     # A miscarriage is taken as visualised unless the record says the sac was never seen.
     sac_never_seen = (p.intrauterine_sac_seen == False).fill_null(False)  # noqa: E712
     not_seen = p.outcome.isin(("biochemical_loss", "pregnancy_of_unknown_location")) | (
@@ -48,24 +50,24 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
     )
     # A fetal death registered as a stillbirth (registration rules start at 20 weeks in some
     # countries) is still a pregnancy loss when it happened before the RPL upper limit.
-    early_stillbirth = (p.outcome == "stillbirth") & (weeks < upper).fill_null(False)
+    early_stillbirth = (p.outcome == "stillbirth") & before_upper.fill_null(False)
     miscarriage = ((p.outcome == "miscarriage") & ~not_seen) | early_stillbirth
     category = ibis.cases(
         (not_seen, "non_visualised_loss"),
         (miscarriage & weeks.isnull(), "miscarriage_gestation_unknown"),
-        (miscarriage & (weeks < early), "early_loss"),
-        (miscarriage & (weeks < first), "first_trimester_loss"),
-        (miscarriage & (weeks < upper), "second_trimester_loss"),
+        (miscarriage & before_early, "early_loss"),
+        (miscarriage & before_first, "first_trimester_loss"),
+        (miscarriage & before_upper, "second_trimester_loss"),
         (miscarriage, "fetal_death_beyond_window"),
         else_=p.outcome,
     )
-    within_window = weeks.isnull() | (weeks < upper)
-    first_trimester = ibis.ifelse(weeks.isnull(), ibis.null("boolean"), weeks < first)
+    within_window = weeks.isnull() | before_upper
+    first_trimester = ibis.ifelse(weeks.isnull(), ibis.null("boolean"), before_first)
     second_trimester = ibis.ifelse(
-        weeks.isnull(), ibis.null("boolean"), (weeks >= first) & (weeks < upper)
+        weeks.isnull(), ibis.null("boolean"), ~before_first & before_upper
     )
     beyond_viability = (p.outcome.isin(("live_birth", "stillbirth"))) & (
-        weeks.isnull() | (weeks >= viability)
+        weeks.isnull() | viable
     ).fill_null(False)
     return p.select(
         "patient_id",
@@ -76,7 +78,7 @@ def pregnancy_events(facts: Facts, kb: Knowledge) -> ir.Table:
         gestational_weeks=weeks,
         category=category,
         counts_eshre=(not_seen | miscarriage) & within_window,
-        counts_asrm=miscarriage & (weeks.isnull() | (weeks < us_limit)),
+        counts_asrm=miscarriage & (weeks.isnull() | before_us_limit),
         counts_rcog_first_trimester=ibis.ifelse(miscarriage, first_trimester, False),
         counts_rcog_second_trimester=ibis.ifelse(miscarriage, second_trimester, False),
         beyond_viability=beyond_viability,

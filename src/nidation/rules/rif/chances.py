@@ -133,5 +133,5 @@ def transfer_chances(facts: Facts, kb: Knowledge) -> ir.Table:
 
 DERIVATIONS = {
     "transferred_embryos": Derivation(transfer_embryos_detailed),
-    "transfer_chances": Derivation(transfer_chances, view=True, after=("transferred_embryos",)),
+    "transfer_chances": Derivation(transfer_chances, view=True),
 }

@@ -9,7 +9,14 @@ from nidation.engine.plan import Derivation
 from nidation.engine.registry import rule
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_ASSESSED, NOT_MET
-from nidation.engine.vocabulary import compare, count_if, log_survival, one_minus_product, tri_state
+from nidation.engine.vocabulary import (
+    compare,
+    count_if,
+    log_survival,
+    meets,
+    one_minus_product,
+    tri_state,
+)
 from nidation.knowledge import Knowledge
 
 
@@ -91,7 +98,7 @@ def rif_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     s = facts.derived("failed_transfer_summary")
     threshold = kb.value("rif.eshre_cumulative_threshold_fraction")
     operator = str(kb.thresholds["rif.eshre_operator"].value)
-    enough = s.failed_transfers >= kb.value("rif.eshre_min_transfers")
+    enough = meets(s.failed_transfers, kb, "rif.eshre_min_transfers")
     reached = compare(s.cumulative_chance, operator, threshold)
     status = tri_state(
         certainly=enough & reached,
@@ -100,6 +107,4 @@ def rif_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     return s.mutate(status=status, threshold=ibis.literal(threshold))
 
 
-DERIVATIONS = {
-    "failed_transfer_summary": Derivation(failed_transfer_summary, after=("transfer_chances",))
-}
+DERIVATIONS = {"failed_transfer_summary": Derivation(failed_transfer_summary)}

@@ -9,7 +9,7 @@ from nidation.engine.plan import Derivation
 from nidation.engine.registry import rule
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET, NOT_MET
-from nidation.engine.vocabulary import count_if, tri_state
+from nidation.engine.vocabulary import count_if, meets, tri_state
 from nidation.knowledge import Knowledge
 
 
@@ -76,7 +76,7 @@ def rpl_eshre(facts: Facts, kb: Knowledge) -> ir.Table:
     Two biochemical losses and one miscarriage at 8 weeks: 3 losses, met.
     """
     c = facts.derived("loss_counts")
-    met = c.eshre_losses >= kb.value("rpl.eshre_min_losses")
+    met = meets(c.eshre_losses, kb, "rpl.eshre_min_losses")
     return c.select(
         "patient_id",
         "eshre_losses",
@@ -121,9 +121,10 @@ def rcog_recurrent_miscarriage(facts: Facts, kb: Knowledge) -> ir.Table:
     Three miscarriages at 7, 9 and 11 weeks: met.
     """
     c = facts.derived("loss_counts")
-    need = kb.value("rpl.rcog_min_first_trimester_miscarriages")
+    need = "rpl.rcog_min_first_trimester_miscarriages"
     status = tri_state(
-        certainly=c.rcog_first_trimester >= need, possibly=c.rcog_first_trimester_possible >= need
+        certainly=meets(c.rcog_first_trimester, kb, need),
+        possibly=meets(c.rcog_first_trimester_possible, kb, need),
     )
     return c.select(
         "patient_id", "rcog_first_trimester", "rcog_first_trimester_possible", status=status
@@ -163,7 +164,7 @@ def rpl_asrm(facts: Facts, kb: Knowledge) -> ir.Table:
     One miscarriage at 9 weeks and two biochemical losses: 1 clinical loss, not met.
     """
     c = facts.derived("loss_counts")
-    met = c.asrm_losses >= kb.value("rpl.asrm_min_clinical_losses")
+    met = meets(c.asrm_losses, kb, "rpl.asrm_min_clinical_losses")
     return c.select("patient_id", "asrm_losses", status=ibis.ifelse(met, MET, NOT_MET))
 
 
@@ -202,12 +203,12 @@ def rcog_second_trimester_loss(facts: Facts, kb: Knowledge) -> ir.Table:
     A miscarriage at 16 weeks: met.
     """
     c = facts.derived("loss_counts")
-    need = kb.value("rpl.rcog_min_second_trimester_losses")
+    need = "rpl.rcog_min_second_trimester_losses"
     status = tri_state(
-        certainly=c.rcog_second_trimester >= need,
-        possibly=c.rcog_second_trimester_possible >= need,
+        certainly=meets(c.rcog_second_trimester, kb, need),
+        possibly=meets(c.rcog_second_trimester_possible, kb, need),
     )
     return c.select("patient_id", "rcog_second_trimester", status=status)
 
 
-DERIVATIONS = {"loss_counts": Derivation(loss_counts, after=("pregnancy_events",))}
+DERIVATIONS = {"loss_counts": Derivation(loss_counts)}

@@ -26,6 +26,8 @@ FLAGGED, NOT_FLAGGED, NOT_ASSESSED = "flagged", "not_flagged", "not_assessed"
         "metformin.egfr_start_not_recommended_below_ml_min_173m2",
         "metformin.pregmet2_creatinine_exclusion_umol_per_l",
         "metformin.pregmet2_alt_exclusion_iu_per_l",
+        "pregnancy.exclusion_valid_days",
+        "table:condition_history",
     ],
     because={
         FLAGGED: "{display}: {flags}",
@@ -33,7 +35,7 @@ FLAGGED, NOT_FLAGGED, NOT_ASSESSED = "flagged", "not_flagged", "not_assessed"
         NOT_ASSESSED: "{display}: not fully checked, the record lacks {lacking}{limits_shown}",
     },
     next_step={
-        FLAGGED: "Review before prescribing; the therapy stays listed with this flag",
+        FLAGGED: "{action}",
         NOT_ASSESSED: "Record {lacking} before prescribing",
     },
 )
@@ -47,7 +49,11 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
     medication, the latest laboratory value beyond a sourced limit (eGFR for metformin,
     creatinine clearance or platelets for heparin), an ongoing pregnancy (doxycycline), and the
     per-kg dose limit (hydroxychloroquine). ``flagged`` lists every hit with its severity;
-    ``not_flagged`` means every check could be decided and none applies.
+    ``not_flagged`` means every check could be decided and none applies. A condition whose
+    history counts (``condition_history``: HIT, previous VTE, bleeding disorders…) counts
+    whatever its recorded status. An absolute contraindication says not to give the therapy
+    and names the alternative its sources offer; the plan and the requested-therapy check
+    demote the therapy to ``contraindicated`` with it.
 
     ## Why it matters
     A protocol drafted from guidelines can still harm the patient it is drafted for. The flag
@@ -55,13 +61,16 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
 
     ## Not assessed when
     No check applies but at least one could not be decided: her allergies, conditions or
-    medications are not recorded, a laboratory result is missing, or her weight is unknown. The
-    verdict names what is missing.
+    medications are not recorded (an empty list without the case's "none known" statement), a
+    laboratory result is missing, her weight is unknown, or pregnancy is neither recorded nor
+    excluded by a recent negative test. The verdict names what is missing.
 
     ## Example
     Metformin considered for PCOS with an eGFR of 25 mL/min/1.73m²: flagged (contraindicated
     below the sourced limit). Intralipid requested with no allergies recorded: not assessed,
-    "could not check her allergies (none recorded)".
+    "could not check her allergies (none recorded)"; with ``no_known_allergies: true`` it is
+    decided. LMWH for APS with HIT recorded as resolved: flagged, contraindicated, "do not give
+    it; instead: a non-heparin anticoagulant, fondaparinux or danaparoid…".
     """
     s = facts.derived("therapy_safety")
     agg = s.group_by(["patient_id", "therapy"]).aggregate(
@@ -72,8 +81,18 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
         flags=s.flag.collect(where=s.hit.fill_null(False), distinct=True).sort().join("; "),
         lacking=s.lacking.collect(where=s.hit.isnull(), distinct=True).sort().join(", "),
         limits=s.limits.collect(where=s.limits.notnull(), distinct=True).sort().join("; "),
+        alternatives=s.alternative.collect(
+            where=s.hit.fill_null(False) & (s.severity == "absolute") & s.alternative.notnull(),
+            distinct=True,
+        )
+        .sort()
+        .join("; "),
     )
-    from nidation.rules.therapy.safety import considered_therapies
+    from nidation.rules.therapy.safety import (
+        NO_ALTERNATIVE,
+        SEVERITY_RANK,
+        considered_therapies,
+    )
 
     pairs = considered_therapies(facts)
     j = pairs.left_join(agg, ["patient_id", "therapy"]).drop("patient_id_right", "therapy_right")
@@ -86,6 +105,12 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
         else_=NOT_FLAGGED,
     )
     limits = ibis.ifelse(j.limits.notnull() & (j.limits != ""), "; " + j.limits, "")
+    absolute = j.worst.fill_null(0) >= SEVERITY_RANK["absolute"]
+    action = ibis.ifelse(
+        absolute,
+        "Do not give " + j.display + ". Instead: " + ibis.coalesce(j.alternatives, NO_ALTERNATIVE),
+        "Review before prescribing; the therapy stays listed with this flag",
+    )
     return j.select(
         "patient_id",
         "display",
@@ -96,6 +121,9 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
         flags=j.flags,
         lacking=j.lacking,
         limits_shown=limits,
+        contraindicated=absolute,
+        alternatives=j.alternatives,
+        action=action,
         checked=ibis.ifelse(
             checks > 0,
             "none of its " + checks.cast("string") + " listed contraindications or "
@@ -113,6 +141,7 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
     uses=["table:therapy_stances", "table:therapy_checks"],
     because=dict.fromkeys(
         (
+            "contraindicated",
             "recommended",
             "consider",
             "research_only",
@@ -123,6 +152,7 @@ def therapy_contraindication_or_interaction(facts: Facts, kb: Knowledge) -> ir.T
         "{line}",
     ),
     next_step={
+        "contraindicated": "Do not give it. Instead: {alternative_shown}",
         "advised_against": "Explain the evidence to her; do not give outside research",
         "research_only": "Give only within a registered trial",
         "not_indicated": "{next_line}",
@@ -137,8 +167,10 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
     from), the guideline stance her indications give it — the same stance TX-PLAN-001 drafts —
     and the deviation in words: in line with the guidelines, conditional, research only,
     advised against (with the recommendation and its strength), no indication she has, or
-    waiting for a work-up. Safety flags for the same therapy are decided by TX-SAFE-001.
-    Nothing requested is dropped and nothing is endorsed silently.
+    waiting for a work-up. Safety flags for the same therapy are decided by TX-SAFE-001; an
+    absolute contraindication that hits overrides the stance: ``contraindicated``, with the
+    contraindication and the alternative its sources name. Nothing requested is dropped and
+    nothing is endorsed silently.
 
     ## Why it matters
     Personalised immunomodulatory protocols (intralipid, G-CSF, corticosteroids, heparin in
@@ -151,8 +183,12 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
     ## Example
     Intralipid requested by a clinic's implantation-failure protocol for a woman with RIF:
     advised against (ESHRE RIF 2023, good practice recommendation). LMWH requested for APS with
-    three losses: in line with the guidelines (recommended).
+    three losses: in line with the guidelines (recommended) — unless she had heparin-induced
+    thrombocytopenia, even long ago: contraindicated, instead fondaparinux or danaparoid with a
+    haematologist.
     """
+    from nidation.rules.therapy.safety import NO_ALTERNATIVE, absolute_contraindications
+
     r = facts.requested_therapies
     req = r.group_by(["patient_id", "therapy"]).aggregate(
         protocols=r.protocol.collect(distinct=True).sort().join(", "),
@@ -166,7 +202,7 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         req.therapy,
         req.protocols,
         req.requested_date,
-        o.status,
+        o.guideline_status.name("status"),
         o.indication,
         o.stance_words,
         o.guideline,
@@ -177,7 +213,11 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         o.evidence,
         o.pending_note,
     ).join(d, "therapy")
-    status = ibis.coalesce(j.status, ibis.literal("not_indicated"))
+    ab = absolute_contraindications(facts)
+    j = j.left_join(ab, ["patient_id", "therapy"]).drop("patient_id_right", "therapy_right")
+    stance_status = ibis.coalesce(j.status, ibis.literal("not_indicated"))
+    blocked = j.contraindicated_by.notnull()
+    status = ibis.ifelse(blocked, ibis.literal("contraindicated"), stance_status)
     stance = (
         j.stance_words
         + " for "
@@ -188,7 +228,15 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         + ")"
         + ibis.coalesce(j.pending_note, "")
     )
+    alternative = ibis.coalesce(j.alternative, NO_ALTERNATIVE)
     deviation = ibis.cases(
+        (
+            status == "contraindicated",
+            "deviation — contraindicated for her: "
+            + j.contraindicated_by
+            + " Instead: "
+            + alternative,
+        ),
         (status == "recommended", "in line with the guidelines: " + stance),
         (status == "consider", "conditional: " + stance),
         (status == "research_only", "deviation — research only: " + stance),
@@ -214,6 +262,9 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         awaiting=j.awaiting,
         requested_date=j.requested_date,
         in_line=status.isin(("recommended", "consider")),
+        guideline_status=stance_status,
+        contraindicated_by=j.contraindicated_by,
+        alternative_shown=ibis.ifelse(blocked, alternative, None),
     )
     pt = facts.patients
     none = pt.filter(~pt.patient_id.isin(r.patient_id)).select(
@@ -230,5 +281,8 @@ def requested_therapy_against_guidelines(facts: Facts, kb: Knowledge) -> ir.Tabl
         awaiting=ibis.null("string"),
         requested_date=ibis.null("date"),
         in_line=ibis.null("boolean"),
+        guideline_status=ibis.null("string"),
+        contraindicated_by=ibis.null("string"),
+        alternative_shown=ibis.null("string"),
     )
     return rows.union(none)

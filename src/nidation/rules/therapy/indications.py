@@ -203,31 +203,5 @@ def therapy_indications(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "therapy_indications": Derivation(
-        therapy_indications,
-        # It reads the decisions of rules in every area: it comes after their derivations.
-        after=(
-            "workup_indications",
-            "latest_labs",
-            "loss_counts",
-            "pregnancy_events",
-            "failed_transfer_summary",
-            "transfer_chances",
-            "unexplained_rpl",
-            "unexplained_rif",
-            "aps_antibodies",
-            "aps_antibody_results",
-            "aps_pregnancies",
-            "cause_aps_lab",
-            "cause_aps_sydney",
-            "cause_aps_acr_eular",
-            "cause_insulin_resistance_pcos_obesity",
-            "cause_lifestyle_factors",
-            "cause_thyroid_autoimmunity",
-            "cause_thyroid_dysfunction",
-            "cause_uterine_anomaly",
-            "cause_hydrosalpinx",
-            "cause_vitamin_d_deficiency",
-        ),
-    ),
+    "therapy_indications": Derivation(therapy_indications),
 }

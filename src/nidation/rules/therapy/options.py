@@ -153,5 +153,5 @@ def therapy_options(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "therapy_options": Derivation(therapy_options, view=True, after=("therapy_indications",)),
+    "therapy_options": Derivation(therapy_options, view=True),
 }

@@ -37,15 +37,34 @@ EVIDENCE_TEXT = (
 )
 
 
+CONTRAINDICATED_LINE = (
+    "{display}: contraindicated for her — {contraindicated_by} Without that, {stance_words} for "
+    "{indication} ({guideline}{strength_shown}). Guidelines: {stances}"
+)
+
+
 def protocol_rows(facts: Facts) -> ir.Table:
-    """``therapy_options`` in the shape the therapy rules return (one row per therapy)."""
+    """``therapy_options`` in the shape the therapy rules return (one row per therapy).
+
+    A therapy with an absolute contraindication that hits (``absolute_contraindications``) is
+    demoted to ``contraindicated`` whatever its stance; the stance stays in
+    ``guideline_status`` and the alternative its sources name in ``alternative_shown``."""
     from nidation.rules.therapy.options import STANCE_WORDS
+    from nidation.rules.therapy.safety import NO_ALTERNATIVE, absolute_contraindications
 
     o = facts.derived("therapy_options")
+    ab = absolute_contraindications(facts)
+    o = o.left_join(ab, ["patient_id", "therapy"]).drop("patient_id_right", "therapy_right")
+    blocked = o.contraindicated_by.notnull()
     return o.select(
         "patient_id",
-        "status",
         *[c for c in EVIDENCE_TEXT if c in o.columns and c != "stance_words"],
+        status=ibis.ifelse(blocked, ibis.literal("contraindicated"), o.status),
+        guideline_status=o.status,
+        contraindicated_by=o.contraindicated_by,
+        alternative_shown=ibis.ifelse(
+            blocked, ibis.coalesce(o.alternative, NO_ALTERNATIVE), ibis.null("string")
+        ),
         item=o.therapy,
         stance_words=o.stance.substitute(STANCE_WORDS, else_=o.stance),
         strength_shown=ibis.coalesce(", " + o.strength, ""),
@@ -72,8 +91,9 @@ def protocol_rows(facts: Facts) -> ir.Table:
         "eshre-rpl-2022/no-intralipid",
         "eshre-rif-2023/lmwh-not-recommended",
     ],
-    uses=["table:therapy_stances", "table:therapy_details"],
+    uses=["table:therapy_stances", "table:therapy_details", "table:therapy_checks"],
     because={
+        "contraindicated": CONTRAINDICATED_LINE,
         "recommended": STANCE_LINE,
         "consider": STANCE_LINE,
         "research_only": STANCE_LINE,
@@ -83,6 +103,7 @@ def protocol_rows(facts: Facts) -> ir.Table:
         "not_assessed": "{display}: depends on {awaiting}, not yet assessed",
     },
     next_step={
+        "contraindicated": "Do not give it. Instead: {alternative_shown}",
         "recommended": "Timing: {timing_shown}. Regimen: {regimen_shown}",
         "consider": "Discuss with her; timing: {timing_shown}. Regimen: {regimen_shown}",
         "research_only": "Offer only within a registered trial",
@@ -101,7 +122,10 @@ def therapy_stance_for_her_indications(facts: Facts, kb: Knowledge) -> ir.Table:
     or ``not_indicated`` (no guideline recommends it). Every applicable stance is listed, so a
     disagreement between guidelines is visible. A therapy whose only indications are not yet
     assessed is ``not_assessed`` and names them. Regimen and timing are shown only as the
-    catalogue's sources document them.
+    catalogue's sources document them. A therapy with an absolute contraindication that hits
+    her record (TX-SAFE-001's checks: previous heparin-induced thrombocytopenia, even resolved;
+    an allergy to the drug…) is ``contraindicated`` whatever its stance, and the alternative
+    its sources name is shown.
 
     ## Why it matters
     Clinics offer immunomodulators beyond the evidence. Drafting only what a guideline supports,
@@ -116,5 +140,8 @@ def therapy_stance_for_her_indications(facts: Facts, kb: Knowledge) -> ir.Table:
     Three losses and persistent antiphospholipid antibodies: LMWH and low-dose aspirin
     recommended (RCOG 2023; ESHRE 2017 conditional). Unexplained RPL: LMWH, aspirin and
     prednisolone advised against (ESHRE 2022, strong); psychological support recommended.
+    The same APS patient with heparin-induced thrombocytopenia recorded as resolved: LMWH
+    contraindicated, instead a non-heparin anticoagulant (fondaparinux or danaparoid) chosen
+    with a haematologist.
     """
     return protocol_rows(facts)

@@ -383,9 +383,6 @@ def _attach(left: ir.Table, right: ir.Table, keys: list[str]) -> ir.Table:
 DERIVATIONS = {
     "workup_indications": Derivation(
         workup_indications,
-        after=("loss_counts", "failed_transfer_summary", "pregnancy_events"),
     ),
-    "investigation_items": Derivation(
-        investigation_items, after=("workup_indications", "latest_labs")
-    ),
+    "investigation_items": Derivation(investigation_items),
 }

@@ -201,6 +201,6 @@ def unexplained_rif_rule(facts: Facts, kb: Knowledge) -> ir.Table:
 
 
 DERIVATIONS = {
-    "unexplained_rpl": Derivation(unexplained_rpl, after=("workup_indications", *CAUSES)),
-    "unexplained_rif": Derivation(unexplained_rif, after=("workup_indications", *CAUSES)),
+    "unexplained_rpl": Derivation(unexplained_rpl),
+    "unexplained_rif": Derivation(unexplained_rif),
 }
