@@ -24,5 +24,13 @@ def cohort_dir(tmp_path_factory: pytest.TempPathFactory, kb: Knowledge) -> Path:
 
 @pytest.fixture(scope="session")
 def cohort_run(cohort_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> CohortRun:
+    """A run with the long evidence table (``results/``) as well as the summary."""
     out = tmp_path_factory.mktemp("run") / "results"
-    return run_cohort(cohort_dir, out, today=TODAY, batch_patients=30)
+    return run_cohort(cohort_dir, out, today=TODAY, batch_patients=30, evidence=True)
+
+
+@pytest.fixture(scope="session")
+def compact_run(cohort_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> CohortRun:
+    """The default run: the summary only, rules evaluated without evidence."""
+    out = tmp_path_factory.mktemp("compact") / "results"
+    return run_cohort(cohort_dir, out, today=TODAY, batch_patients=20, threads=2)

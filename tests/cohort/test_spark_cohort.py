@@ -36,7 +36,9 @@ def _rows(directory: str) -> list[dict[str, Any]]:
 def test_spark_and_duckdb_cohort_runs_agree(
     cohort_dir: Path, cohort_run: CohortRun, spark: Any, tmp_path: Path
 ) -> None:
-    sparked = run_cohort(cohort_dir, tmp_path / "spark", engine="spark", spark=spark, today=TODAY)
+    sparked = run_cohort(
+        cohort_dir, tmp_path / "spark", engine="spark", spark=spark, today=TODAY, evidence=True
+    )
     assert sparked.patients == cohort_run.patients
     duck, other = _rows(cohort_run.directory), _rows(sparked.directory)
     assert len(duck) == len(other)
@@ -46,3 +48,13 @@ def test_spark_and_duckdb_cohort_runs_agree(
         if a != b
     ]
     assert not differing, differing[:5]
+
+
+def test_spark_and_duckdb_compact_runs_agree(
+    cohort_dir: Path, compact_run: CohortRun, spark: Any, tmp_path: Path
+) -> None:
+    """The default run (no evidence: one aggregate picks each status) is the same on Spark."""
+    sparked = run_cohort(cohort_dir, tmp_path / "spark", engine="spark", spark=spark, today=TODAY)
+    duck = pq.read_table(Path(compact_run.directory) / "summary").sort_by("patient_id")
+    other = pq.read_table(Path(sparked.directory) / "summary").sort_by("patient_id")
+    assert other.to_pylist() == duck.to_pylist()

@@ -1,8 +1,8 @@
 """The cohort audit report: prevalence of RPL and RIF by definition, age band and year;
 work-up completeness per recommended investigation; therapy outcomes against guideline
-stance; patients with repeats overdue. Computed with DuckDB SQL over the per-patient results
-(``results/`` and ``summary/`` of a cohort run), rendered with Jinja2 and inline SVG charts —
-one self-contained HTML file, no network."""
+stance; patients with repeats overdue. Computed with DuckDB SQL over the per-patient summary
+of a cohort run (``summary/``: statuses and list items; evidence is not needed), rendered
+with Jinja2 and inline SVG charts — one self-contained HTML file, no network."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import jinja2
 
 from nidation._version import __version__
 from nidation.cohort.audit_charts import bar_chart, line_chart, stacked_bars
+from nidation.cohort.summary import ITEMS_SUFFIX, long_sql
 from nidation.errors import InputError, Problem
 from nidation.knowledge import Knowledge, load_knowledge
 from nidation.rules import default_rules
@@ -59,8 +60,8 @@ def _band_sql(kb: Knowledge) -> str:
 
 
 def _connect(results_dir: Path, kb: Knowledge) -> duckdb.DuckDBPyConnection:
-    results, summary = results_dir / "results", results_dir / "summary"
-    if not results.is_dir() or not summary.is_dir():
+    summary = results_dir / "summary"
+    if not summary.is_dir():
         raise InputError(
             [
                 Problem(
@@ -72,10 +73,19 @@ def _connect(results_dir: Path, kb: Knowledge) -> duckdb.DuckDBPyConnection:
             ]
         )
     con = duckdb.connect(":memory:")
-    con.execute(f"CREATE VIEW results AS SELECT * FROM read_parquet('{results}/*.parquet')")
+    con.execute(f"CREATE VIEW summary AS SELECT * FROM read_parquet('{summary}/*.parquet')")
+    columns = con.execute("SELECT column_name, column_type FROM (DESCRIBE summary)").fetchall()
+    rule_ids = [name for name, kind in columns if kind == "TINYINT"]
+    list_rules = tuple(
+        name.removesuffix(ITEMS_SUFFIX)
+        for name, kind in columns
+        if name.endswith(ITEMS_SUFFIX) and kind.startswith("MAP")
+    )
+    long = long_sql("summary", rule_ids=rule_ids, list_rules=list_rules)
+    con.execute(f"CREATE VIEW results AS {long}")
     con.execute(
         f"CREATE VIEW patients AS SELECT patient_id, year, age_years, {_band_sql(kb)} AS band "
-        f"FROM read_parquet('{summary}/*.parquet')"
+        "FROM summary"
     )
     return con
 

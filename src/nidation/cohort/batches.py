@@ -2,8 +2,9 @@
 
 A patient belongs to batch ``hash(patient_id) % batches``, so every row of a patient lands in
 the same batch whatever file it sits in, and each batch is a complete small cohort for the
-engine. Batches are read by DuckDB straight from Parquet (only the rows of the batch are
-materialised), then conformed to the facts schema.
+engine. With more than one batch the files are first split into per-batch Parquet parts in
+one pass (:func:`partition_inputs`), so each batch reads only its own rows instead of
+scanning every file again; a batch's tables are then conformed to the facts schema.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from nidation.cohort.inputs import CohortInputs, scan
 from nidation.engine.facts_check import conform, derive_transfer_embryos
 from nidation.engine.facts_schema import SCHEMAS
 
-__all__ = ["count_patients", "plan_batches", "read_batch"]
+__all__ = ["count_patients", "partition_inputs", "plan_batches", "read_batch"]
 
 
 def count_patients(inputs: CohortInputs) -> int:
@@ -39,6 +40,35 @@ def _select(files: list[Path], name: str, *, index: int, batches: int) -> str:
     return f"SELECT {columns} FROM {scan(files)}{where}"
 
 
+def partition_inputs(
+    inputs: CohortInputs, *, batches: int, folder: Path, threads: int = 2
+) -> list[CohortInputs]:
+    """The inputs of each of ``batches`` batches: every table written once, split by
+    ``hash(patient_id) % batches`` (the rule :func:`read_batch` applies), under ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(":memory:", config={"threads": threads})
+    try:
+        for name, files in inputs.files.items():
+            columns = ", ".join(f'"{c}"' for c in SCHEMAS[name].names)
+            target = str(folder / name).replace("'", "''")
+            con.execute(
+                f"COPY (SELECT {columns}, hash(patient_id) % {batches} AS _batch "
+                f"FROM {scan(files)}) TO '{target}' (FORMAT parquet, PARTITION_BY (_batch))"
+            )
+    finally:
+        con.close()
+    return [
+        CohortInputs(
+            directory=inputs.directory,
+            files={
+                name: sorted((folder / name / f"_batch={index}").glob("*.parquet"))
+                for name in inputs.files
+            },
+        )
+        for index in range(batches)
+    ]
+
+
 def read_batch(
     inputs: CohortInputs,
     *,
@@ -50,6 +80,9 @@ def read_batch(
     con = connection or duckdb.connect(":memory:")
     tables: dict[str, pa.Table] = {}
     for name, files in inputs.files.items():
+        if not files:  # a batch of a partitioned input without rows in this table
+            tables[name] = SCHEMAS[name].empty_table()
+            continue
         table = con.sql(_select(files, name, index=index, batches=batches)).to_arrow_table()
         tables[name] = conform(table, name)
     if "transfer_embryos" not in tables:

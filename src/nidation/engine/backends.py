@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from nidation.engine.plan import Plan
-from nidation.engine.run import RESULT_SCHEMA, RunOutput, bind_tables
+from nidation.engine.run import RESULT_SCHEMA, STATUS_SCHEMA, RunOutput, bind_tables
 from nidation.engine.sources import DERIVED_PREFIX, KB_PREFIX, RULE_IDS
 from nidation.errors import BackendError
 
@@ -56,6 +56,7 @@ class SparkRunner:
         self.plan = plan
         self.session = session or spark_session(master)
         self._stages, self._sql = plan.sql(self.dialect)
+        self._status_sql = plan.status_sql(self.dialect)[1]
         self._views = set(plan.view_names)
         self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
         self._static[RULE_IDS] = plan.rule_ids
@@ -63,7 +64,10 @@ class SparkRunner:
     def _register(self, name: str, table: pa.Table) -> None:
         self.session.createDataFrame(table).createOrReplaceTempView(name)
 
-    def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
+    def run(
+        self, tables: Mapping[str, pa.Table], *, today: date, evidence: bool = True
+    ) -> RunOutput:
+        """As :meth:`DuckDBRunner.run <nidation.engine.run.DuckDBRunner.run>`."""
         bound = bind_tables(tables, today=today)
         try:
             for name, table in {**self._static, **bound}.items():
@@ -74,7 +78,8 @@ class SparkRunner:
                 self._register(DERIVED_PREFIX + name, stage)
                 if name in self._views:
                     views[name] = stage.cast(self.plan.view_schemas[name])
-            results = self.session.sql(self._sql).toArrow()
+            results = self.session.sql(self._sql if evidence else self._status_sql).toArrow()
         except Exception as exc:  # Spark raises many exception types (JVM, analysis, …)
             raise BackendError(f"Spark failed to run the rule plan: {exc}") from exc
-        return RunOutput(results=results.cast(RESULT_SCHEMA), views=views)
+        schema = RESULT_SCHEMA if evidence else STATUS_SCHEMA
+        return RunOutput(results=results.cast(schema), views=views)

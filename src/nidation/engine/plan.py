@@ -5,12 +5,15 @@ are computed once per run, in order, and read by later derivations and by rules 
 own names. Each rule's table is normalised to ``patient_id, rule_id, item, status,
 evidence`` (``item`` names the test or therapy when a rule lists several, else null); one
 window keeps the most decisive row per patient, rule and item, and a join from the grid of
-patients × rules gives ``not_assessed`` to every patient a rule did not return. Everything is
-compiled to SQL once per backend dialect and reused; a request only binds its fact tables.
+patients × rules gives ``not_assessed`` to every patient a rule did not return. The same
+rules without evidence (``status_expression``, for cohorts) keep the same statuses with one
+aggregate. Everything is compiled to SQL once per backend dialect and reused; a request only
+binds its fact tables.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -81,6 +84,20 @@ def normalise(rule: Rule, table: ir.Table) -> ir.Table:
     )
 
 
+#: Statuses by name: a status earlier in the alphabet wins a tie (rank and priority equal).
+_BY_NAME = {status: i for i, status in enumerate(sorted(DECISIVENESS))}
+PRIORITY_LIMIT = 2**31
+"""Rule priorities lie in ``(-PRIORITY_LIMIT, PRIORITY_LIMIT)`` (they are small numbers)."""
+
+
+def _order_key(every: ir.Table) -> ir.IntegerValue:
+    """``rank``, then ``priority``, then the status's name (earlier first) as one int64 that
+    orders rows as ``rank DESC, priority DESC, status ASC`` does."""
+    by_name = every.status.substitute(_BY_NAME, else_=len(_BY_NAME))
+    packed = every["rank"].cast("int64") * (2 * PRIORITY_LIMIT) + (every.priority + PRIORITY_LIMIT)
+    return packed * 64 + (63 - by_name)
+
+
 @dataclass
 class Plan:
     """A rule set compiled against one knowledge base; SQL cached per dialect."""
@@ -143,51 +160,111 @@ class Plan:
         return pa.table({"rule_id": pa.array([r.id for r in self.rules.active()], pa.string())})
 
     @cached_property
-    def expression(self) -> ir.Table:
+    def _decided(self) -> list[tuple[Rule, ir.Table]]:
         _ = self.stage_expressions  # declare derived tables before rules read them
-        parts = [normalise(r, r.decide(self.facts, self.kb)) for r in self.rules.active()]
-        if not parts:
+        decided = [(r, r.decide(self.facts, self.kb)) for r in self.rules.active()]
+        if not decided:
             raise RuleDefinitionError("the rule set is empty")
-        every = ibis.union(*parts, distinct=False)
-        # Ties (same status and priority) are broken on the evidence itself, so the row kept
-        # never depends on the order a backend happened to produce rows in.
-        order = [
-            ibis.desc(every["rank"]),
-            ibis.desc(every.priority),
-            every.evidence_text.cast("string"),
-            every.evidence_num.cast("string"),
+        return decided
+
+    @cached_property
+    def _parts(self) -> list[ir.Table]:
+        return [normalise(r, table) for r, table in self._decided]
+
+    @cached_property
+    def expression(self) -> ir.Table:
+        """Every patient × rule (× item): status and evidence (``RESULT_SCHEMA`` in
+        :mod:`nidation.engine.run`)."""
+        return self._assemble(self._parts, evidence=True)
+
+    @cached_property
+    def status_expression(self) -> ir.Table:
+        """:attr:`expression` without the evidence: ``patient_id, rule_id, item, status``.
+        The same rows keep the same statuses (the row kept never depends on the evidence, see
+        :meth:`_assemble`); no evidence map is built, so it is several times cheaper."""
+        narrow = [
+            p.select("patient_id", "rule_id", "item", "status", "rank", "priority")
+            for p in self._parts
         ]
-        ranked = every.mutate(
-            _n=ibis.row_number().over(group_by=["patient_id", "rule_id", "item"], order_by=order)
-        )
-        best = ranked.filter(ranked._n == 0)
+        return self._assemble(narrow, evidence=False)
+
+    def _assemble(self, parts: list[ir.Table], *, evidence: bool) -> ir.Table:
+        every = ibis.union(*parts, distinct=False)
+        keys = ["patient_id", "rule_id", "item"]
+        # The most decisive row wins, then the highest priority, then the status's name; only
+        # rows tied on all three (same status) are told apart by their evidence, so the row
+        # kept never depends on the order a backend happened to produce rows in, and the
+        # status kept is the same whether evidence is computed or not.
+        if evidence:
+            order = [
+                ibis.desc(every["rank"]),
+                ibis.desc(every.priority),
+                every.status,
+                every.evidence_text.cast("string"),
+                every.evidence_num.cast("string"),
+            ]
+            ranked = every.mutate(_n=ibis.row_number().over(group_by=keys, order_by=order))
+            best = ranked.filter(ranked._n == 0)
+        else:
+            # Without evidence only the status is kept: the same order as one integer (every
+            # row with the largest key has the same status), so an aggregate does what the
+            # window does, several times faster.
+            best = every.group_by(keys).aggregate(status=every.status.argmax(_order_key(every)))
         grid = self.facts.patients.select("patient_id").cross_join(self.facts.rule_ids)
         joined = grid.left_join(
             best, [grid.patient_id == best.patient_id, grid.rule_id == best.rule_id]
         )
-        return joined.select(
-            patient_id=grid.patient_id,
-            rule_id=grid.rule_id,
-            item=joined.item,
-            status=joined.status.fill_null(NOT_ASSESSED),
-            evidence_num=joined.evidence_num,
-            evidence_text=joined.evidence_text,
-        )
+        columns = {
+            "patient_id": grid.patient_id,
+            "rule_id": grid.rule_id,
+            "item": joined.item,
+            "status": joined.status.fill_null(NOT_ASSESSED),
+        }
+        if evidence:
+            columns |= {
+                "evidence_num": joined.evidence_num,
+                "evidence_text": joined.evidence_text,
+            }
+        return joined.select(**columns)
+
+    @cached_property
+    def list_rules(self) -> tuple[str, ...]:
+        """The rules whose rows name an item (a test, a therapy) besides their own row."""
+        return tuple(r.id for r, table in self._decided if "item" in table.columns)
 
     def sql(self, dialect: str) -> tuple[list[tuple[str, str]], str]:
         """``([(derivation name, SQL), …], rule SQL)`` for ``dialect``, compiled once."""
-        cache: dict[str, tuple[list[tuple[str, str]], str]] = self.__dict__.setdefault(
+        return self._compiled(dialect, "expression")
+
+    def status_sql(self, dialect: str) -> tuple[list[tuple[str, str]], str]:
+        """As :meth:`sql`, the rule SQL of :attr:`status_expression` (no evidence)."""
+        return self._compiled(dialect, "status_expression")
+
+    def _compiled(self, dialect: str, which: str) -> tuple[list[tuple[str, str]], str]:
+        cache: dict[tuple[str, str], tuple[list[tuple[str, str]], str]] = self.__dict__.setdefault(
             "_sql_cache", {}
         )
-        if dialect not in cache:
+        with self.__dict__.setdefault("_sql_lock", threading.Lock()):
+            return self._compile(cache, dialect, which)
+
+    def _compile(
+        self,
+        cache: dict[tuple[str, str], tuple[list[tuple[str, str]], str]],
+        dialect: str,
+        which: str,
+    ) -> tuple[list[tuple[str, str]], str]:
+        if (dialect, which) not in cache:
             if dialect == "pyspark":
                 _prepare_pyspark_compiler()
-            stages = [
-                (name, str(ibis.to_sql(expr, dialect=dialect)))
-                for name, expr in self.stage_expressions.items()
-            ]
-            cache[dialect] = (stages, str(ibis.to_sql(self.expression, dialect=dialect)))
-        return cache[dialect]
+            stages = self.__dict__.setdefault("_stage_sql", {})
+            if dialect not in stages:
+                stages[dialect] = [
+                    (name, str(ibis.to_sql(expr, dialect=dialect)))
+                    for name, expr in self.stage_expressions.items()
+                ]
+            main = str(ibis.to_sql(getattr(self, which), dialect=dialect))
+            cache[dialect, which] = (stages[dialect], main)
+        return cache[dialect, which]
 
 
 def _prepare_pyspark_compiler() -> None:

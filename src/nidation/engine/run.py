@@ -27,6 +27,10 @@ RESULT_SCHEMA = pa.schema(
         pa.field("evidence_text", pa.map_(pa.string(), pa.string())),
     ]
 )
+#: The rows of a run without evidence (``evidence=False``): the same rows and statuses.
+STATUS_SCHEMA = pa.schema(
+    RESULT_SCHEMA.field(n) for n in ("patient_id", "rule_id", "item", "status")
+)
 
 
 @dataclass(frozen=True)
@@ -61,28 +65,47 @@ def bind_tables(tables: Mapping[str, pa.Table], *, today: date) -> dict[str, pa.
 class DuckDBRunner:
     """Executes a plan in in-process DuckDB, planned for each run's own data (DuckDB binds and
     optimises the whole plan on every execution, so a run costs ≈ 1.5 s fixed: the cohort
-    path; single cases take the Python evaluator, see :mod:`nidation.engine.embedded`).
-    Safe to share between threads."""
+    path; single cases take the Python evaluator, see :mod:`nidation.engine.embedded`), on
+    up to ``threads`` threads. ``run(..., evidence=False)`` returns only the statuses
+    (:data:`STATUS_SCHEMA`): no evidence map is built. Safe to share between threads."""
 
     dialect = "duckdb"
 
-    def __init__(self, plan: Plan) -> None:
+    def __init__(self, plan: Plan, *, threads: int = 1) -> None:
         self.plan = plan
-        self._stages, self._sql = plan.sql(self.dialect)
         self._views = set(plan.view_names)
         self._static = {KB_PREFIX + n: t.to_arrow() for n, t in plan.kb.tables.items()}
         self._static[RULE_IDS] = plan.rule_ids
-        self._con = duckdb.connect(":memory:", config={"threads": 1})
+        self._con = duckdb.connect(":memory:", config={"threads": threads})
         self._lock = threading.Lock()
 
-    def run(self, tables: Mapping[str, pa.Table], *, today: date) -> RunOutput:
+    @property
+    def _stages(self) -> list[tuple[str, str]]:
+        return self.plan.sql(self.dialect)[0]
+
+    @property
+    def _sql(self) -> str:
+        return self.plan.sql(self.dialect)[1]
+
+    @property
+    def _status_sql(self) -> str:
+        """Compiled on first use (seconds): single-case runs never need it."""
+        return self.plan.status_sql(self.dialect)[1]
+
+    def run(
+        self, tables: Mapping[str, pa.Table], *, today: date, evidence: bool = True
+    ) -> RunOutput:
         bound = bind_tables(tables, today=today)
         try:
-            return self._run_planned(bound)
+            if not evidence:
+                return self._run_planned(bound, self._status_sql, STATUS_SCHEMA)
+            return self._run_planned(bound, self._sql, RESULT_SCHEMA)
         except duckdb.Error as exc:
             raise BackendError(f"DuckDB failed to run the rule plan: {exc}") from exc
 
-    def _run_planned(self, bound: Mapping[str, pa.Table]) -> RunOutput:
+    def _run_planned(
+        self, bound: Mapping[str, pa.Table], main: str, schema: pa.Schema
+    ) -> RunOutput:
         with self._lock:
             cursor = self._con.cursor()
         views: dict[str, pa.Table] = {}
@@ -94,7 +117,7 @@ class DuckDBRunner:
                 cursor.register(DERIVED_PREFIX + name, stage)
                 if name in self._views:
                     views[name] = stage.cast(self.plan.view_schemas[name])
-            results = cursor.sql(self._sql).to_arrow_table()
+            results = cursor.sql(main).to_arrow_table()
         finally:
             cursor.close()
-        return RunOutput(results=results.cast(RESULT_SCHEMA), views=views)
+        return RunOutput(results=results.cast(schema), views=views)

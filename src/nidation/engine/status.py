@@ -70,3 +70,25 @@ DECISIVENESS: dict[str, int] = {
     "not_indicated": 2,
     NOT_ASSESSED: 1,
 }
+
+#: Every status as a small integer (the compact cohort output stores these). Codes are
+#: permanent: append new statuses, never reorder or reuse.
+STATUS_CODES: dict[str, int] = {
+    NOT_ASSESSED: 0,
+    MET: 1,
+    NOT_MET: 2,
+    SUPPORTED: 3,
+    RULED_OUT: 4,
+    ESTIMATED: 5,
+    "due": 6,
+    "repeat_due": 7,
+    "done": 8,
+    "advised_against": 9,
+    "not_indicated": 10,
+    "recommended": 11,
+    "consider": 12,
+    "research_only": 13,
+    "flagged": 14,
+    "not_flagged": 15,
+    "contraindicated": 16,
+}

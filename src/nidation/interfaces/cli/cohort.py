@@ -37,8 +37,18 @@ def cohort(
         Path | None,
         typer.Option(help="Also write the audit report (HTML) here.", show_default=False),
     ] = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence", help="Also write the long table with every rule's evidence (slower)."
+        ),
+    ] = False,
+    threads: Annotated[
+        int, typer.Option(min=1, help="DuckDB threads per batch (two batches run at once).")
+    ] = 1,
 ) -> None:
-    """Assess a cohort: per-patient results and a wide summary, as Parquet.
+    """Assess a cohort: one row per patient (a status per rule, the list items), as Parquet;
+    with --evidence also the long table (patient × rule × item with evidence).
 
     Exits 2 with one line per problem (file, column, row) when the input is refused; nothing
     is written then.
@@ -58,6 +68,8 @@ def cohort(
                 engine=chosen,
                 today=parse_day(today),
                 batch_patients=batch_patients,
+                evidence=evidence,
+                threads=threads,
                 spark_master=spark_master,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
@@ -74,6 +86,8 @@ def cohort(
     except NidationError as exc:
         fail(str(exc))
     _print_summary(output, run.patients, run.seconds, run.batches, run.engine)
+    if evidence:
+        out().print(f"Evidence: {output}/results")
     if audit is not None:
         console.print(f"Audit report: {audit}")
 
@@ -92,7 +106,7 @@ def _print_summary(output: Path, patients: int, seconds: float, batches: int, en
     console = out()
     console.print(table)
     console.print(f"Patients with a repeat test due: {data['repeat_patients']}")
-    console.print(f"Results: {output}/results  summary: {output}/summary")
+    console.print(f"Results (one row per patient): {output}/summary")
 
 
 @app.command(name="audit")
