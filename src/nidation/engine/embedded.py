@@ -8,6 +8,8 @@ more than ``python_max_patients`` patients go to DuckDB."""
 
 from __future__ import annotations
 
+import atexit
+import gc
 from collections.abc import Mapping
 from datetime import date
 from typing import Protocol
@@ -40,6 +42,12 @@ class EmbeddedRunner:
     def python(self) -> PythonRunner:
         if self._python is None:
             self._python = PythonRunner(self.plan)
+            # The knowledge base, the ibis plan and the compiled closures live as long as the
+            # process: moving them out of the garbage collector's sight keeps its full
+            # collections (≈ 0.2–0.3 s over millions of objects) out of request latency.
+            gc.freeze()
+            # Give them back at exit, so extension types see their objects freed.
+            atexit.register(gc.unfreeze)
         return self._python
 
     @property
