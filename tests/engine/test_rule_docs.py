@@ -36,29 +36,26 @@ def test_a_page_shows_thresholds_with_their_values_sources_and_cases() -> None:
     assert "`met/two-losses-at-threshold`" in page
 
 
-def test_the_scaffold_writes_module_cases_and_knowledge(tmp_path: Path) -> None:
-    paths = scaffold(
-        tmp_path,
+def _cortisol(root: Path) -> list[Path]:
+    return scaffold(
+        root,
         area="adrenal",
         module="cortisol",
         rule_id="ADR-CAUSE-001",
         name="cortisol-excess",
         kind="cause",
     )
+
+
+def test_the_scaffold_writes_module_cases_and_knowledge(tmp_path: Path) -> None:
+    paths = _cortisol(tmp_path)
     names = sorted(p.name for p in paths)
     assert names == ["cortisol.cases.yaml", "cortisol.py", "cortisol.toml"]
     module = (tmp_path / "src/nidation/rules/adrenal/cortisol.py").read_text()
     assert 'id="ADR-CAUSE-001"' in module and "## Not assessed when" in module
     compile(module, "cortisol.py", "exec")
     with pytest.raises(ValueError, match="will not overwrite"):
-        scaffold(
-            tmp_path,
-            area="adrenal",
-            module="cortisol",
-            rule_id="ADR-CAUSE-001",
-            name="cortisol-excess",
-            kind="cause",
-        )
+        _cortisol(tmp_path)
 
 
 def test_the_scaffold_refuses_bad_ids_and_names(tmp_path: Path) -> None:
