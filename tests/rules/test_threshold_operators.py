@@ -36,7 +36,6 @@ KNOWN_IGNORED: frozenset[str] = frozenset(
         "metformin.pregmet2_alt_exclusion_iu_per_l",
         "metformin.pregmet2_creatinine_exclusion_umol_per_l",
         "rif.eshre_cumulative_threshold_fraction",
-        "workup.rcog_poc_min_miscarriage_number",
     }
 )
 

@@ -22,7 +22,7 @@ from nidation.domain.enums import PocGenetics
 from nidation.engine.plan import Derivation
 from nidation.engine.sources import Facts
 from nidation.engine.status import MET
-from nidation.engine.vocabulary import compare, count_if, split_list
+from nidation.engine.vocabulary import compare, count_if, meets, split_list
 from nidation.errors import RuleDefinitionError
 from nidation.knowledge import Knowledge
 from nidation.rules.rif import eshre as rif_eshre_module
@@ -131,8 +131,8 @@ def _poc_summary(facts: Facts, kb: Knowledge) -> ir.Table:
     ev = e.join(p, ["patient_id", "seq"])
     m = ev.filter(ev.category.isin(MISCARRIAGE_CATEGORIES))
     m = m.mutate(ordinal=ibis.row_number().over(group_by="patient_id", order_by="seq") + 1)
-    need = kb.value("workup.rcog_poc_min_miscarriage_number")
-    m = m.mutate(indicated=(m.ordinal >= need) | (m.category == "second_trimester_loss"))
+    from_ordinal = meets(m.ordinal, kb, "workup.rcog_poc_min_miscarriage_number")
+    m = m.mutate(indicated=from_ordinal | (m.category == "second_trimester_loss"))
     counts = m.group_by("patient_id").aggregate(
         miscarriages=m.count(),
         poc_indicated_losses=count_if(m.indicated),
