@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 
 from nidation.api import Assessor
+from nidation.engine.embedded import EmbeddedRunner
 from nidation.engine.facts import case_to_tables, cases_to_tables
 from nidation.io.case_file import read_case
 
@@ -53,9 +54,13 @@ def test_python_and_duckdb_give_the_same_rows_and_views_for_every_example() -> N
 
 def test_small_runs_take_python_and_large_runs_take_duckdb() -> None:
     assessor = Assessor()
-    runner = assessor.runner
-    cases = [read_case(p, knowledge=assessor.knowledge) for p in _files()]
-    tables = cases_to_tables(cases, knowledge=assessor.knowledge)
-    both = runner.python.run(tables, today=TODAY), runner.duckdb.run(tables, today=TODAY)
-    assert _rows(both[0].results.to_pylist()) == _rows(both[1].results.to_pylist())
-    assert len(cases) <= runner.python_max_patients
+    cases = [read_case(p, knowledge=assessor.knowledge) for p in _files()[:2]]
+    one = cases_to_tables(cases[:1], knowledge=assessor.knowledge)
+    two = cases_to_tables(cases, knowledge=assessor.knowledge)
+    runner = EmbeddedRunner(assessor.plan, python_max_patients=1)
+    runner.run(one, today=TODAY)
+    assert runner._python is not None and runner._duckdb is None
+    out = runner.run(two, today=TODAY)
+    assert runner._duckdb is not None
+    want = runner.python.run(two, today=TODAY)
+    assert _rows(out.results.to_pylist()) == _rows(want.results.to_pylist())
