@@ -12,6 +12,7 @@ machine numbers under load are not comparable with a quiet run.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import statistics
 import time
@@ -34,7 +35,7 @@ def timed(fn: Callable[..., object], n: int) -> tuple[float, float]:
         fn()
         out.append((time.perf_counter() - start) * 1000)
     out.sort()
-    return statistics.median(out), out[max(int(len(out) * 0.99) - 1, 0)]
+    return statistics.median(out), out[min(len(out) - 1, math.ceil(len(out) * 0.99) - 1)]
 
 
 def main() -> None:
